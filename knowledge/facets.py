@@ -1,0 +1,131 @@
+"""What a question asks about a procedure: documents, fee, time, place, online, steps."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from knowledge.text import syllables
+
+Facet = Literal["documents", "fee", "time", "place", "online", "steps"]
+FACETS: tuple[Facet, ...] = ("documents", "fee", "time", "place", "online", "steps")
+
+# Cue phrases on folded syllables. A cue is consumed from the query before retrieval, so
+# "mất bao lâu" (how long) is never read as "mất" (lost).
+_CUES: dict[Facet, tuple[str, ...]] = {
+    "documents": (
+        "giay to gi",
+        "can giay to",
+        "giay to can",
+        "can nhung gi",
+        "can gi",
+        "ho so gom",
+        "ho so can",
+        "thanh phan ho so",
+        "mang theo gi",
+        "chuan bi gi",
+        "can mang",
+        "chuan bi",
+        "documents",
+        "document",
+        "papers",
+        "what do i need",
+        "what is needed",
+        "requirements",
+    ),
+    "fee": (
+        "bao nhieu tien",
+        "het bao nhieu",
+        "mat bao nhieu",
+        "ton bao nhieu",
+        "le phi",
+        "phi",
+        "chi phi",
+        "mat tien",
+        "mien phi",
+        "gia bao nhieu",
+        "fee",
+        "fees",
+        "cost",
+        "how much",
+        "price",
+        "charge",
+    ),
+    "time": (
+        "mat bao lau",
+        "bao lau",
+        "may ngay",
+        "bao nhieu ngay",
+        "thoi gian",
+        "thoi han",
+        "khi nao co",
+        "bao gio co",
+        "how long",
+        "how many days",
+        "processing time",
+        "when will",
+    ),
+    "place": (
+        "o dau",
+        "noi nao",
+        "cho nao",
+        "nop o dau",
+        "co quan nao",
+        "lam o dau",
+        "den dau",
+        "where",
+        "which office",
+    ),
+    "online": (
+        "online",
+        "truc tuyen",
+        "qua mang",
+        "tren mang",
+        "dich vu cong",
+        "internet",
+        "qua app",
+        "nop qua mang",
+        "vneid",
+        "website",
+        "web",
+    ),
+    "steps": (
+        "the nao",
+        "nhu the nao",
+        "ra sao",
+        "cac buoc",
+        "quy trinh",
+        "trinh tu",
+        "thu tuc",
+        "lam sao",
+        "how to",
+        "how do",
+        "how can",
+        "steps",
+        "procedure",
+        "process",
+    ),
+}
+_CUE_TOKENS: list[tuple[Facet, tuple[str, ...]]] = sorted(
+    ((facet, tuple(cue.split())) for facet, cues in _CUES.items() for cue in cues),
+    key=lambda item: -len(item[1]),
+)
+
+
+def detect_facets(text: str) -> tuple[list[Facet], set[int]]:
+    """Facets asked about in ``text`` (in order of appearance) and the token positions of
+    their cue phrases in :func:`knowledge.text.syllables` of ``text``."""
+    tokens = syllables(text)
+    used: set[int] = set()
+    found: list[tuple[int, Facet]] = []
+    for facet, cue in _CUE_TOKENS:
+        size = len(cue)
+        for start in range(len(tokens) - size + 1):
+            span = range(start, start + size)
+            if tuple(tokens[start : start + size]) == cue and not used.intersection(span):
+                used.update(span)
+                found.append((start, facet))
+    ordered: list[Facet] = []
+    for _, facet in sorted(found):
+        if facet not in ordered:
+            ordered.append(facet)
+    return ordered, used

@@ -1,0 +1,231 @@
+"""Hybrid retrieval: BM25 over folded syllables fused with dense embeddings, then a decision.
+
+Public surface: :class:`Retriever` (built once from a catalogue) and its :meth:`search`,
+which returns ranked hits with scores and a decision: ``answer`` (one procedure fits),
+``choose`` (a few close candidates for the citizen to pick from) or ``abstain`` (nothing in
+the catalogue fits: say so and offer staff).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from knowledge.dense import Encoder, cached_passage_embeddings
+from knowledge.facets import Facet
+from knowledge.lexical import BM25Index, terms
+from knowledge.lexicon import Lexicon, default_lexicon
+from knowledge.query import AnalyzedQuery, QueryAnalyzer
+from knowledge.schema import Catalogue, Procedure
+from knowledge.scope import OutOfScopeTopic, ScopeRules, default_scope_rules
+from knowledge.text import normalize, syllables
+
+Decision = Literal["answer", "choose", "abstain"]
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalSettings:
+    """Fusion weights and decision thresholds (see docs/retrieval.md for how they were set)."""
+
+    lexical_weight: float = 0.55
+    dense_weight: float = 0.45
+    common_prior: float = 0.08  # procedures citizens ask about most (the embedded catalogue)
+    local_prior: float = 0.04  # filed at a commune or provincial centre, not a ministry
+    alias_boost: float = 0.12  # the question contains one of a procedure's curated phrasings
+    abstain_below: float = 0.45  # confidence under which we abstain
+    choose_within: float = 0.06  # a runner-up this close to the top is offered as a choice
+    max_choices: int = 3
+    served_topic: float = 0.6  # confidence a served procedure needs to answer an off-topic question
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked procedure with its fused score and the parts it was fused from."""
+
+    procedure: Procedure
+    score: float
+    lexical: float
+    dense: float
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Ranked hits, the decision, and what the question asked about."""
+
+    query: AnalyzedQuery
+    hits: list[Hit]
+    decision: Decision
+    confidence: float
+    choices: list[Hit] = field(default_factory=list)
+    out_of_scope: list[OutOfScopeTopic] = field(default_factory=list)
+
+    @property
+    def facets(self) -> list[Facet]:
+        return self.query.facets
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _lexical_text(proc: Procedure) -> str:
+    return " . ".join([proc.name, proc.name, *proc.aliases, proc.field, proc.result])
+
+
+def _dense_text(proc: Procedure) -> str:
+    aliases = "; ".join(proc.aliases[:6])
+    return f"{proc.name}. {aliases}" if aliases else proc.name
+
+
+class Retriever:
+    """An index over one catalogue; thread-safe for concurrent :meth:`search` calls."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        encoder: Encoder | None = None,
+        cache_dir: Path | None = None,
+        lexicon: Lexicon | None = None,
+        settings: RetrievalSettings | None = None,
+        scope: ScopeRules | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.procedures = list(catalogue)
+        self.settings = settings or RetrievalSettings()
+        self.encoder = encoder
+        self.scope = scope or default_scope_rules()
+        doc_tokens = [syllables(_lexical_text(p)) for p in self.procedures]
+        self.bm25 = BM25Index(doc_tokens)
+        self._doc_vocab = [frozenset(tokens) for tokens in doc_tokens]
+        self._doc_vocab_terms = [frozenset(terms(tokens)) for tokens in doc_tokens]
+        lexicon = lexicon or default_lexicon()
+        vocabulary = {t for tokens in doc_tokens for t in tokens}
+        self.analyzer = QueryAnalyzer(
+            lexicon, vocabulary, (normalize(_lexical_text(p)) for p in self.procedures)
+        )
+        self._max_idf = max(self.bm25.idf.values(), default=1.0)
+        self._prior = np.array(
+            [
+                self.settings.common_prior * p.common
+                + self.settings.local_prior * bool({"commune", "province"} & set(p.levels))
+                for p in self.procedures
+            ],
+            dtype=np.float32,
+        )
+        self._aliases: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for doc, proc in enumerate(self.procedures):
+            for alias in proc.aliases:
+                words = tuple(syllables(alias))
+                if len(words) >= 2:
+                    self._aliases.setdefault(words[0], []).append((words, doc))
+        self.embeddings: np.ndarray | None = None
+        if encoder is not None:
+            passages = [_dense_text(p) for p in self.procedures]
+            self.embeddings = cached_passage_embeddings(encoder, passages, cache_dir)
+
+    def __len__(self) -> int:
+        return len(self.procedures)
+
+    def search(self, text: str, k: int = 5) -> SearchResult:
+        """Rank procedures for ``text`` and decide whether to answer, offer choices or abstain."""
+        query = self.analyzer.analyze(text)
+        if not self.procedures:
+            return SearchResult(query, [], "abstain", 0.0)
+        query_terms = self._query_terms(query)
+        lexical = self.bm25.scores(query_terms)
+        top_lexical = float(lexical.max()) if lexical.size else 0.0
+        lexical_rel = lexical / top_lexical if top_lexical > 0 else lexical
+        dense_rel = np.zeros_like(lexical)
+        cosines = None
+        if self.encoder is not None and self.embeddings is not None and query.concepts:
+            vector = self.encoder.encode_queries([query.dense_text])[0]
+            # Elementwise rather than BLAS: BLAS threads would fight the encoder's OpenMP pool.
+            cosines = (self.embeddings * vector).sum(axis=1)
+            floor = float(np.median(cosines))
+            span = max(float(cosines.max()) - floor, 1e-6)
+            dense_rel = np.clip((cosines - floor) / span, 0.0, 1.0)
+        weights = self.settings
+        dense_weight = weights.dense_weight if cosines is not None else 0.0
+        fused = weights.lexical_weight * lexical_rel + dense_weight * dense_rel + self._prior
+        for doc, share in self._alias_matches(query).items():
+            fused[doc] += weights.alias_boost * share
+        fused /= weights.lexical_weight + dense_weight
+        order = np.argsort(-fused)[: max(k, weights.max_choices)]
+        hits = [
+            Hit(
+                self.procedures[i],
+                float(fused[i]),
+                float(lexical_rel[i]),
+                float(cosines[i]) if cosines is not None else 0.0,
+            )
+            for i in order
+        ]
+        confidence = self._confidence(query, int(order[0]), cosines)
+        topics = self.scope.find(query.tokens)
+        if topics and not (hits[0].procedure.common and confidence >= weights.served_topic):
+            # Another agency's topic, and none of the procedures the desks serve fits it.
+            return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
+        decision, choices = self._decide(hits, confidence)
+        return SearchResult(query, hits[:k], decision, confidence, choices, topics)
+
+    def _alias_matches(self, query: AnalyzedQuery) -> dict[int, float]:
+        """Procedures one of whose aliases appears word for word in the question, with the
+        share of the question's content words that alias accounts for (longest wins)."""
+        found: dict[int, float] = {}
+        content = max(len(query.content_tokens), 1)
+        for sequence in (query.tokens, query.expanded_tokens):
+            for start, word in enumerate(sequence):
+                for alias, doc in self._aliases.get(word, ()):
+                    if tuple(sequence[start : start + len(alias)]) == alias:
+                        share = min(1.0, 0.5 + 0.5 * len(alias) / content)
+                        found[doc] = max(found.get(doc, 0.0), share)
+        return found
+
+    def _query_terms(self, query: AnalyzedQuery) -> list[str]:
+        found: list[str] = []
+        for concept in query.concepts:
+            found.extend(terms(concept.tokens))
+        found.extend(terms(query.content_tokens))
+        return found
+
+    def _idf(self, token: str) -> float:
+        return self.bm25.idf.get(token, self._max_idf)
+
+    def coverage(self, query: AnalyzedQuery, doc: int) -> float:
+        """IDF-weighted share of the query's concepts that procedure ``doc`` mentions."""
+        vocab = self._doc_vocab[doc]
+        total = covered = 0.0
+        for concept in query.concepts:
+            # A lexicon phrase is a core concept and weighs what its words weigh together;
+            # a lone word is capped, since rare words in questions are often context
+            # (a place, a time) rather than the procedure asked about.
+            idfs = [self._idf(t) for t in dict.fromkeys(concept.tokens)]
+            weight = min(sum(idfs), 8.0) if len(idfs) > 1 else min(idfs[0], 4.5)
+            share = sum(t in vocab for t in concept.tokens) / len(concept.tokens)
+            total += weight
+            covered += weight * share
+        return covered / total if total else 0.0
+
+    def _confidence(self, query: AnalyzedQuery, top: int, cosines: np.ndarray | None) -> float:
+        coverage = self.coverage(query, top)
+        if cosines is None:
+            return coverage
+        # With e5, unrelated Vietnamese texts score a cosine near 0.80 and paraphrases 0.92.
+        closeness = float(np.clip((cosines[top] - 0.80) / 0.12, 0.0, 1.0))
+        return math.sqrt(coverage * closeness)
+
+    def _decide(self, hits: list[Hit], confidence: float) -> tuple[Decision, list[Hit]]:
+        settings = self.settings
+        if not hits or confidence < settings.abstain_below:
+            return "abstain", []
+        top = hits[0].score
+        close = [
+            h for h in hits[1 : settings.max_choices] if h.score >= top - settings.choose_within
+        ]
+        if close:
+            return "choose", [hits[0], *close]
+        return "answer", []
