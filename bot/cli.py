@@ -92,7 +92,8 @@ def _format_metrics(name: str, m: dict) -> str:
     )
 
 
-def _print_report(report: ImportReport, out=sys.stdout) -> None:
+def _print_report(report: ImportReport) -> None:
+    out = sys.stdout
     print(
         f"lines read: {report.lines}; imported: {report.imported}; skipped: {report.skipped}",
         file=out,

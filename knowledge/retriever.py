@@ -39,7 +39,7 @@ class RetrievalSettings:
     abstain_below: float = 0.45  # confidence under which we abstain
     choose_within: float = 0.06  # a runner-up this close to the top is offered as a choice
     max_choices: int = 3
-    served_topic: float = 0.6  # confidence a served procedure needs to answer an off-topic question
+    served_topic: float = 0.6  # coverage a served procedure needs to answer an off-topic question
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +165,22 @@ class Retriever:
             for i in order
         ]
         confidence = self._confidence(query, int(order[0]), cosines)
-        topics = self.scope.find(query.tokens)
-        if topics and not (hits[0].procedure.common and confidence >= weights.served_topic):
-            # Another agency's topic, and none of the procedures the desks serve fits it.
+        topics, topic_positions = self.scope.find(query.tokens)
+        if topics and not self._served_despite_topic(query, topic_positions, int(order[0])):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
         decision, choices = self._decide(hits, confidence)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics)
+
+    def _served_despite_topic(self, query: AnalyzedQuery, positions: set[int], top: int) -> bool:
+        """Whether a question that mentions another agency's topic still asks, in its other
+        words, for a procedure the desks serve ("lý lịch tư pháp để đi xuất khẩu lao động")."""
+        if not self.procedures[top].common:
+            return False
+        rest = " ".join(t for i, t in enumerate(query.tokens) if i not in positions)
+        residual = self.analyzer.analyze(rest)
+        if not residual.concepts:
+            return False
+        return self.coverage(residual, top) >= self.settings.served_topic
 
     def _alias_matches(self, query: AnalyzedQuery) -> dict[int, float]:
         """Procedures one of whose aliases appears word for word in the question, with the

@@ -43,10 +43,13 @@ class ScopeRules:
                 topics[topic] = OutOfScopeTopic(topic, referral)
         return cls(Lexicon(entries), topics)
 
-    def find(self, tokens: list[str]) -> list[OutOfScopeTopic]:
-        """Out-of-scope topics mentioned in ``tokens``, in order, without repeats."""
-        names = dict.fromkeys(hit.expansions[0] for hit in self._lexicon.find(tokens))
-        return [self._topics[name] for name in names]
+    def find(self, tokens: list[str]) -> tuple[list[OutOfScopeTopic], set[int]]:
+        """Out-of-scope topics mentioned in ``tokens`` (in order, without repeats) and the
+        token positions their phrases occupy."""
+        hits = self._lexicon.find(tokens)
+        names = dict.fromkeys(hit.expansions[0] for hit in hits)
+        positions = {i for hit in hits for i in range(hit.start, hit.end)}
+        return [self._topics[name] for name in names], positions
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,70 @@
+import json
+
+from bot.cli import main
+from knowledge.catalogue_files import embedded_catalogue
+
+
+def test_ask_prints_ranked_procedures_and_the_card(capsys):
+    assert main(["ask", "đăng ký kết hôn cần giấy tờ gì", "--encoder", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "1.000894" in out
+    assert "Giấy tờ cần chuẩn bị" in out
+
+
+def test_ask_json_for_an_out_of_scope_question(capsys):
+    assert main(["ask", "rut bhxh 1 lan", "--json", "--encoder", "none"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["decision"] == "abstain"
+    assert payload["out_of_scope"] == ["social_insurance"]
+
+
+def test_catalogue_import_reports_bad_lines_and_becomes_active(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(tmp_path / "data"))
+    crawl = tmp_path / "crawl.jsonl"
+    good = {
+        "ma_thu_tuc": "9.999001",
+        "ten_thu_tuc": "Cấp giấy phép nuôi rồng",
+        "cap_thuc_hien": "Cấp xã",
+        "linh_vuc": "Thử nghiệm",
+    }
+    crawl.write_text(json.dumps(good, ensure_ascii=False) + "\n{oops\n", encoding="utf-8")
+    assert main(["catalogue", "import", str(crawl)]) == 0
+    out = capsys.readouterr().out
+    assert "imported: 1; skipped: 1" in out
+    assert "line 2: invalid JSON" in out
+    assert main(["catalogue", "stats"]) == 0
+    # The imported procedure joins the embedded ones (which enrich or complete any import).
+    assert f"{len(embedded_catalogue()) + 1} procedures" in capsys.readouterr().out
+    assert main(["ask", "giấy phép nuôi rồng", "--json", "--encoder", "none"]) == 0
+    assert json.loads(capsys.readouterr().out)["hits"][0]["code"] == "9.999001"
+
+
+def test_missing_catalogue_is_a_clear_error(capsys):
+    assert main(["catalogue", "stats", "--catalogue", "/nonexistent/c.json"]) == 2
+    assert "catalogue not found" in capsys.readouterr().err
+
+
+def test_eval_json_has_the_documented_keys(tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"question": "dang ky khai tu", "codes": ["1.000656"], "tags": ["no_diacritics"]},
+        {"question": "xin giấy phép xây nhà", "codes": ["1.013225"], "tags": ["diacritics"]},
+        {"question": "thời tiết hôm nay thế nào", "codes": [], "tags": ["out_of_scope"]},
+    ]
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    assert main(["eval", "--questions", str(questions), "--json", "--encoder", "none"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary) == {
+        "top1",
+        "recall3",
+        "mrr",
+        "abstain_oos",
+        "false_abstain",
+        "p50_ms",
+        "p99_ms",
+        "n",
+    }
+    assert summary["n"] == 3 and summary["top1"] == 1.0 and summary["abstain_oos"] == 1.0
+    assert main(["eval", "--questions", str(questions), "--encoder", "none"]) == 0
+    text = capsys.readouterr().out
+    assert "no_diacritics" in text and "out_of_scope" in text

@@ -1,0 +1,31 @@
+import numpy as np
+
+from knowledge.dense import cached_passage_embeddings, load_encoder
+
+
+def test_passage_vectors_are_cached_by_model_and_text(encoder, tmp_path):
+    texts = ["Đăng ký khai sinh", "Cấp hộ chiếu phổ thông"]
+    first = cached_passage_embeddings(encoder, texts, tmp_path)
+    files = list(tmp_path.glob("emb-*.npy"))
+    assert len(files) == 1
+    again = cached_passage_embeddings(encoder, texts, tmp_path)
+    np.testing.assert_array_equal(first, again)
+    cached_passage_embeddings(encoder, [*texts, "Đăng ký kết hôn"], tmp_path)
+    assert len(list(tmp_path.glob("emb-*.npy"))) == 2
+
+
+def test_vectors_are_normalised_and_meaningful(encoder):
+    vectors = encoder.encode_passages(["Đăng ký khai sinh", "Đăng ký kết hôn"])
+    query = encoder.encode_queries(["làm giấy khai sinh cho con"])[0]
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ query > vectors[1] @ query
+
+
+def test_encoder_setting():
+    assert load_encoder("none") is None
+    try:
+        load_encoder("word2vec")
+    except ValueError as exc:
+        assert "unknown encoder" in str(exc)
+    else:
+        raise AssertionError("an unknown encoder name must be refused")

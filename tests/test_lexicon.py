@@ -1,0 +1,37 @@
+import pytest
+
+from knowledge.lexicon import Lexicon, default_lexicon
+from knowledge.text import syllables
+
+
+def test_abbreviations_expand_with_or_without_diacritics():
+    lexicon = default_lexicon()
+    for typed in ("đkks cho bé", "dkks cho be"):
+        (hit,) = lexicon.find(syllables(typed))
+        assert hit.expansions == ("đăng ký khai sinh",)
+
+
+def test_longest_phrase_wins():
+    hits = default_lexicon().find(syllables("lam so do lan dau"))
+    assert hits[0].phrase == "lam so do"
+    assert "lần đầu" in hits[0].expansions[0]
+
+
+def test_slang_and_english_are_covered():
+    lexicon = default_lexicon()
+    for typed, expected in [
+        ("cccd", "thẻ căn cước"),
+        ("lltp", "lý lịch tư pháp"),
+        ("gplx", "giấy phép lái xe"),
+        ("hkd", "hộ kinh doanh"),
+        ("sổ hồng", "quyền sử dụng đất"),
+        ("criminal record", "lý lịch tư pháp"),
+        ("photo công chứng", "chứng thực bản sao"),
+    ]:
+        (hit,) = lexicon.find(syllables(typed))
+        assert expected in hit.expansions[0], typed
+
+
+def test_malformed_lexicon_line_names_its_number():
+    with pytest.raises(ValueError, match="line 2"):
+        Lexicon.parse("# comment\nno tab here\n")

@@ -1,0 +1,85 @@
+"""Retrieval as citizens meet it: the embedded catalogue, with and without the encoder."""
+
+import pytest
+
+CASES = [
+    ("lam cccd lan dau", "1.014061"),
+    ("đkks cho bé mất bao lâu ad", "1.001193"),
+    ("xin lý lịch tư pháp", "3.000333"),
+    ("đăng ký tạm trú cho người thuê trọ", "1.004194"),
+    ("sang ten so do", "1.013831"),
+    ("mat bang lai xe", "3.000348"),
+    ("How do I register a marriage?", "1.000894"),
+]
+
+
+@pytest.mark.parametrize("question, code", CASES)
+def test_hybrid_answers_common_questions(hybrid_retriever, question, code):
+    result = hybrid_retriever.search(question)
+    assert result.best.procedure.code == code
+    assert result.decision in ("answer", "choose")
+
+
+@pytest.mark.parametrize("question, code", CASES)
+def test_lexical_only_still_finds_them_in_the_top_three(lexical_retriever, question, code):
+    result = lexical_retriever.search(question)
+    assert code in [h.procedure.code for h in result.hits[:3]]
+
+
+def test_typing_without_diacritics_ranks_like_typing_with_them(hybrid_retriever):
+    pairs = [
+        ("Đăng ký kết hôn cần giấy tờ gì", "dang ky ket hon can giay to gi"),
+        ("cấp đổi thẻ căn cước", "cap doi the can cuoc"),
+        ("đăng ký hộ kinh doanh", "dang ky ho kinh doanh"),
+    ]
+    for accented, plain in pairs:
+        a = hybrid_retriever.search(accented).best.procedure.code
+        b = hybrid_retriever.search(plain).best.procedure.code
+        assert a == b, (accented, plain)
+
+
+def test_a_typo_is_repaired(lexical_retriever):
+    result = lexical_retriever.search("dang ky ket honn")
+    assert result.query.corrections == {"honn": "hon"}
+    assert result.best.procedure.code == "1.000894"
+
+
+def test_facets_are_detected_and_not_read_as_content(hybrid_retriever):
+    result = hybrid_retriever.search("lam passport mat bao lau")
+    assert result.facets == ["time"]
+    assert result.best.procedure.code == "1.001456"  # "mất" here is "how long", not "lost"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hôm nay trời có mưa không",
+        "What time does the service centre open on Saturday?",
+        "rút bảo hiểm xã hội một lần",
+    ],
+)
+def test_out_of_scope_questions_are_not_guessed(hybrid_retriever, question):
+    assert hybrid_retriever.search(question).decision == "abstain"
+
+
+def test_social_insurance_question_names_where_to_go(hybrid_retriever):
+    result = hybrid_retriever.search("rut bhxh 1 lan")
+    assert result.decision == "abstain"
+    assert result.out_of_scope[0].topic == "social_insurance"
+    assert "Bảo hiểm xã hội" in result.out_of_scope[0].referral
+
+
+def test_close_candidates_are_offered_as_a_choice(hybrid_retriever):
+    result = hybrid_retriever.search("báo mất hộ chiếu")
+    assert result.decision == "choose"
+    codes = {h.procedure.code for h in result.choices}
+    assert {"1.010386", "1.001445"} <= codes
+
+
+def test_long_messages_are_read_without_failing(hybrid_retriever):
+    result = hybrid_retriever.search("xin chào " * 500 + "đăng ký khai sinh")
+    assert result.decision in ("answer", "choose", "abstain")
+
+
+def test_empty_message_abstains(hybrid_retriever):
+    assert hybrid_retriever.search("   ").decision == "abstain"
