@@ -10,7 +10,9 @@ def record(code="1.000001", name="Thủ tục thử", **extra):
         "ten_thu_tuc": name,
         "cap_thuc_hien": "Cấp tỉnh, Cấp xã",
         "linh_vuc": "Hộ tịch",
-        "cach_thuc_thuc_hien": "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp3 Ngày làm việcMiễn phí",
+        "cach_thuc_thuc_hien": (
+            "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp3 Ngày làm việcMiễn phí"
+        ),
         "thanh_phan_ho_so": "Tên giấy tờMẫu đơn, tờ khaiSố lượngTờ khai1 bản chính",
         "co_quan_thuc_hien": "Không có thông tin",
         "detail_url": "https://example.invalid/1",
