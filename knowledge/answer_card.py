@@ -23,6 +23,7 @@ _LEVEL_PLACES = {
         "other": "the designated agency (see the portal page)",
     },
 }
+_LOCALITY = ["commune", "province", "other", "central"]  # nearest to the citizen first
 _CHANNEL_NAMES = {
     "vi": {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính"},
     "en": {"in_person": "In person", "online": "Online", "postal": "By post"},
@@ -127,16 +128,14 @@ def build_card(
     lang: str = "vi",
     max_documents: int = 5,
 ) -> AnswerCard:
-    """The card for ``procedure``; facets the citizen asked about come first, and when the
-    question named some facets only those are shown (plus where to file)."""
+    """The card for ``procedure``. When the question asked about particular facets (fee,
+    time…) only those are shown, plus where to file; otherwise the whole card."""
     lang = lang if lang in _LABELS else "vi"
     labels = _LABELS[lang]
-    asked = list(dict.fromkeys(facets or []))
-    shown: list[Facet] = (
-        asked + [f for f in ("place",) if f not in asked]
-        if asked
-        else ["steps", "documents", "fee", "time", "place", "online"]
-    )
+    # "How do I …" asks for the whole procedure, so "steps" alone gets the full card.
+    asked = [f for f in dict.fromkeys(facets or []) if f != "steps"]
+    full: list[Facet] = ["steps", "documents", "fee", "time", "place", "online"]
+    shown: list[Facet] = [*asked, "place"] if asked and "place" not in asked else asked or full
     documents = [d.name for d in procedure.documents]
     hidden = max(0, len(documents) - max_documents)
     sections = []
@@ -150,9 +149,8 @@ def build_card(
         elif facet == "time":
             lines = _per_channel(procedure, lang, _time_text)
         elif facet == "place":
-            lines = tuple(_LEVEL_PLACES[lang][level] for level in procedure.levels[:2]) or (
-                labels["unknown"],
-            )
+            nearest = sorted(procedure.levels, key=_LOCALITY.index)[:2]
+            lines = tuple(_LEVEL_PLACES[lang][level] for level in nearest) or (labels["unknown"],)
         elif facet == "online":
             url = procedure.url or "https://dichvucong.gov.vn"
             lines = (labels["online_yes" if procedure.online else "online_no"].format(url=url),)

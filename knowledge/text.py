@@ -16,9 +16,11 @@ _TONES = "\u0300\u0301\u0309\u0303\u0323"
 _TONE_RE = re.compile(f"[{_TONES}]")
 # Open syllables ending in "oa", "oe", "uy" carry the tone on the first vowel in the
 # orthography the national catalogue uses ("hòa", "thủy"); the newer style writes "hoà",
-# "thuỷ". We rewrite the newer style to the catalogue's, but never after "q" ("quý").
+# "thuỷ". We rewrite the newer style to the catalogue's, but never after "q" ("quý"), and
+# only when nothing follows the tone mark: not another mark ("hoặc", where NFD puts the dot
+# below before the breve) nor a final consonant ("hoàng").
 _NEW_STYLE_RE = re.compile(
-    f"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\\w])",
+    f"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\\w\u0300-\u036f])",
 )
 _SYLLABLE_RE = re.compile(r"[0-9a-z]+")
 

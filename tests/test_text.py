@@ -21,6 +21,11 @@ def test_new_style_tone_marks_move_to_the_catalogue_style():
     assert unify_tones("Hoá đơn") == "Hóa đơn"
 
 
+def test_vowels_with_two_marks_are_left_alone():
+    for word in ("hoặc", "luật", "thuật", "khuyết", "Hoạt"):
+        assert unify_tones(word) == word
+
+
 def test_qu_and_closed_syllables_keep_their_tone_marks():
     assert unify_tones("quý") == "quý"
     assert unify_tones("hoàng") == "hoàng"

@@ -1,0 +1,21 @@
+"""Wiring: settings → catalogue, retriever, store, engine. Used by the CLI and the server."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.engine import Engine
+from feedback.store import Store
+from knowledge.catalogue_files import load_catalogue
+from knowledge.dense import load_encoder
+from knowledge.retriever import Retriever
+
+
+def build_retriever(settings: Settings) -> Retriever:
+    """The retriever over the active catalogue, with the configured encoder."""
+    catalogue = load_catalogue(settings.active_catalogue())
+    return Retriever(catalogue, load_encoder(settings.encoder), settings.cache_dir)
+
+
+def build_engine(settings: Settings, retriever: Retriever | None = None) -> Engine:
+    """The conversation engine on the configured store (SQLite by default)."""
+    return Engine(retriever or build_retriever(settings), Store(settings.database))

@@ -1,0 +1,306 @@
+"""The conversation engine: one incoming message in, the replies out, state in the store.
+
+Channel-neutral: channels hand it :class:`~bot.messages.Incoming` and deliver what it returns.
+Each message is handled in one database transaction that locks the citizen's conversation, so
+a citizen's messages are handled one at a time and in order, across restarts and workers, and a
+redelivered platform message (same id) gets no second reply.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot import answers, feedback_flow
+from bot.intents import Recognised, recognise
+from bot.messages import Button, Incoming, Reply
+from bot.phrases import HOTLINE, OFFICE_HOURS, say
+from bot.state import ConversationState
+from feedback import escalations, insights
+from feedback.conversations import lock_conversation, log_message, message_seen
+from feedback.models import Conversation, EscalationCase
+from feedback.store import Store
+from knowledge.communes import CommuneDirectory, bac_ninh
+from knowledge.query import guess_language
+from knowledge.retriever import Retriever, SearchResult
+from knowledge.text import fold
+
+MAX_FAILURES = 2  # consecutive unanswered questions before staff are called in
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """Replies addressed to a citizen (for staff messages and notifications)."""
+
+    channel: str
+    user_id: str
+    replies: list[Reply]
+
+
+class Engine:
+    """Answers citizens; hands conversations to staff and back."""
+
+    def __init__(
+        self, retriever: Retriever, store: Store, communes: CommuneDirectory | None = None
+    ) -> None:
+        self.retriever = retriever
+        self.store = store
+        self.communes = communes or bac_ninh()
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one citizen message; returns the replies to send (none for a redelivery or
+        while staff have the conversation)."""
+        with self._locks[incoming.address], self.store.session() as session:
+            conversation = lock_conversation(session, incoming.channel, incoming.user_id)
+            if incoming.message_id and message_seen(session, incoming.channel, incoming.message_id):
+                return []
+            log_message(
+                session,
+                conversation,
+                "in",
+                incoming.text,
+                "citizen",
+                payload=incoming.payload,
+                platform_message_id=incoming.message_id,
+            )
+            if conversation.mode == "escalated":
+                return []  # staff are answering; the message waits in their inbox
+            state = ConversationState.from_json(conversation.state)
+            replies = _Turn(self, session, conversation, state, incoming).respond()
+            conversation.state = state.to_json()
+            conversation.language = state.language
+            for reply in replies:
+                log_message(
+                    session,
+                    conversation,
+                    "out",
+                    reply.text,
+                    "bot",
+                    procedure_code=reply.procedure_code,
+                )
+            return replies
+
+    def staff_reply(self, case_id: int, staff: str, text: str) -> Outbound:
+        """A staff member's message to the citizen of an escalated case (taking the case)."""
+        with self.store.session() as session:
+            case, conversation = self._case(session, case_id)
+            escalations.take_case(session, case, staff)
+            log_message(session, conversation, "out", text, "staff")
+            return Outbound(conversation.channel, conversation.user_id, [Reply(text)])
+
+    def hand_back(self, case_id: int) -> Outbound:
+        """Close the case and let the bot answer again; tells the citizen."""
+        with self.store.session() as session:
+            case, conversation = self._case(session, case_id)
+            escalations.close_case(session, case)
+            state = ConversationState.from_json(conversation.state)
+            state.reset()
+            conversation.state = state.to_json()
+            reply = Reply(say(state.language, "handed_back"))
+            log_message(session, conversation, "out", reply.text, "bot")
+            return Outbound(conversation.channel, conversation.user_id, [reply])
+
+    @staticmethod
+    def _case(session: Session, case_id: int) -> tuple[EscalationCase, Conversation]:
+        case = session.get(EscalationCase, case_id)
+        if case is None:
+            raise LookupError(f"no escalation case {case_id}")
+        conversation = session.get(Conversation, case.conversation_id)
+        assert conversation is not None
+        return case, conversation
+
+
+class _Turn:
+    """The work of answering one message."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        session: Session,
+        conversation: Conversation,
+        state: ConversationState,
+        incoming: Incoming,
+    ) -> None:
+        self.engine = engine
+        self.session = session
+        self.conversation = conversation
+        self.state = state
+        self.text = incoming.text.strip()
+        self.payload = incoming.payload
+        self.folded = " ".join(fold(self.text).strip(" .!?").split())
+
+    @property
+    def lang(self) -> str:
+        return self.state.language
+
+    def respond(self) -> list[Reply]:
+        self._follow_language()
+        if self.payload:
+            handled = self._on_payload(self.payload)
+            if handled is not None:
+                return handled
+        recognised = recognise(self.text) if self.text else Recognised("question")
+        if recognised.intent == "cancel":
+            self.state.reset()
+            return [Reply(say(self.lang, "cancelled"))]
+        if self.state.feedback is not None:
+            return feedback_flow.step(
+                self.session, self.conversation, self.state, self.text, self.payload, self.folded
+            )
+        return self._on_intent(recognised)
+
+    def _follow_language(self) -> None:
+        words = self.folded.split()
+        if len(words) >= 2 or self.folded in ("hello", "hi", "hey", "help", "thanks"):
+            self.state.language = guess_language(self.text)
+        elif self.text and any(ord(c) > 127 and c.isalpha() for c in self.text):
+            self.state.language = "vi"
+
+    def _on_payload(self, payload: str) -> list[Reply] | None:
+        if payload.startswith("fb:") and self.state.feedback is not None:
+            return feedback_flow.step(
+                self.session, self.conversation, self.state, self.text, payload, self.folded
+            )
+        kind, _, rest = payload.partition(":")
+        if kind == "pick":
+            return self._answer_code(rest, self.state.facets)
+        if kind == "rate":
+            verdict, _, code = rest.partition(":")
+            return self._rate(code or self.state.procedure, verdict == "up")
+        if kind == "docs":
+            procedure = self.engine.retriever.catalogue.get(rest)
+            return [answers.documents_reply(procedure, self.lang)] if procedure else None
+        if payload == "human":
+            return self._escalate("requested")
+        if payload == "none":
+            self.state.choices = []
+            return [self._not_found_reply()]
+        if payload == "menu:feedback":
+            return feedback_flow.start(self.state, None, "")
+        if payload == "menu:status":
+            return [Reply(say(self.lang, "status_ask"))]
+        return None  # unknown payloads are read as text
+
+    def _on_intent(self, recognised: Recognised) -> list[Reply]:
+        intent = recognised.intent
+        if intent == "greeting":
+            return [Reply(say(self.lang, "greeting"), answers.menu_buttons(self.lang))]
+        if intent == "help":
+            return [Reply(say(self.lang, "help"), answers.menu_buttons(self.lang))]
+        if intent == "thanks":
+            return [Reply(say(self.lang, "thanks"))]
+        if intent == "human":
+            return self._escalate("requested")
+        if intent == "feedback":
+            return feedback_flow.start(self.state, recognised.category, self.text)
+        if intent == "status":
+            return [feedback_flow.status_reply(self.session, self.lang, recognised.ticket)]
+        if intent == "rate" and self.state.procedure:
+            return self._rate(self.state.procedure, bool(recognised.helpful))
+        if intent == "choice" and self.state.choices:
+            number = recognised.number or 0
+            if not 1 <= number <= len(self.state.choices):
+                return [Reply(say(self.lang, "choice_invalid", n=str(number)))]
+            return self._answer_code(self.state.choices[number - 1], self.state.facets)
+        if self.state.awaiting_commune:
+            self.state.awaiting_commune = False
+            commune = self.engine.communes.match(self.text)
+            if commune is not None:
+                self.state.commune = commune.name
+                return self._answer_code(self.state.procedure, ["place"], with_rating=False)
+        return self._question()
+
+    def _question(self) -> list[Reply]:
+        retriever = self.engine.retriever
+        result = retriever.search(self.text)
+        mentioned = self.engine.communes.mentioned_in(self.text)
+        if mentioned is not None:
+            self.state.commune = mentioned.name
+        query = result.query
+        current = self.state.procedure
+        if current and result.facets and (not query.concepts or result.decision == "abstain"):
+            return self._answer_code(current, result.facets, follow_up=True)
+        if not query.concepts:
+            if current:
+                return [Reply(say(self.lang, "no_topic"))]
+            return [Reply(say(self.lang, "help"), answers.menu_buttons(self.lang))]
+        if result.decision == "answer":
+            return self._answer_code(result.hits[0].procedure.code, result.facets)
+        if result.decision == "choose":
+            self.state.choices = [h.procedure.code for h in result.choices]
+            self.state.facets = list(result.facets)
+            return [answers.choices_reply(result.choices, self.lang)]
+        return self._unanswered(result)
+
+    def _answer_code(
+        self,
+        code: str | None,
+        facets: list[str],
+        follow_up: bool = False,
+        with_rating: bool = True,
+    ) -> list[Reply]:
+        procedure = self.engine.retriever.catalogue.get(code) if code else None
+        if procedure is None:
+            return [Reply(say(self.lang, "no_topic"))]
+        self.state.procedure = procedure.code
+        self.state.choices = []
+        self.state.failures = 0
+        commune = self.engine.communes.match(self.state.commune) if self.state.commune else None
+        reply = answers.answer_reply(
+            procedure, facets, self.lang, commune, with_place=not follow_up
+        )
+        if not with_rating:
+            reply = Reply(reply.text.rsplit("\n\n", 1)[0], (), reply.links, procedure.code)
+        replies = [reply]
+        wants_place = not facets or "place" in facets
+        if commune is None and "place" in facets and answers.is_commune_level(procedure):
+            self.state.awaiting_commune = True
+            replies.append(Reply(say(self.lang, "ask_commune")))
+        elif not wants_place:
+            self.state.awaiting_commune = False
+        return replies
+
+    def _rate(self, code: str | None, helpful: bool) -> list[Reply]:
+        if not code:
+            return [Reply(say(self.lang, "no_topic"))]
+        insights.record_rating(self.session, self.conversation.id, code, helpful)
+        if helpful:
+            return [Reply(say(self.lang, "rated_up"))]
+        human = Button(say(self.lang, "ask_human"), "human")
+        return [Reply(say(self.lang, "rated_down"), (human,))]
+
+    def _unanswered(self, result: SearchResult) -> list[Reply]:
+        best = result.best
+        topic = result.out_of_scope[0] if result.out_of_scope else None
+        insights.record_unanswered(
+            self.session,
+            self.conversation.id,
+            self.text,
+            best.procedure.code if best else None,
+            result.confidence,
+            topic.topic if topic else None,
+        )
+        if topic is not None and topic.referral:
+            return [
+                Reply(
+                    say(self.lang, "referral", where=topic.referral),
+                    (Button(say(self.lang, "ask_human"), "human"),),
+                )
+            ]
+        self.state.failures += 1
+        if self.state.failures >= MAX_FAILURES:
+            return [Reply(say(self.lang, "auto_escalated")), *self._escalate("unanswered")]
+        return [self._not_found_reply()]
+
+    def _not_found_reply(self) -> Reply:
+        return Reply(say(self.lang, "not_found"), (Button(say(self.lang, "ask_human"), "human"),))
+
+    def _escalate(self, reason: str) -> list[Reply]:
+        escalations.open_case(self.session, self.conversation, reason)
+        self.state.reset()
+        text = say(self.lang, "escalated", hours=OFFICE_HOURS[self.lang], hotline=HOTLINE)
+        return [Reply(text)]

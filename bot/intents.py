@@ -1,0 +1,130 @@
+"""Recognising what a message is for, before any procedure search."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from feedback.tickets import find_ticket_code
+from knowledge.text import fold
+
+Intent = Literal[
+    "cancel",
+    "greeting",
+    "help",
+    "human",
+    "feedback",
+    "status",
+    "rate",
+    "choice",
+    "thanks",
+    "question",
+]
+
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "cancel": (
+        "huy",
+        "huy bo",
+        "thoi",
+        "bo qua het",
+        "lam lai tu dau",
+        "bat dau lai",
+        "cancel",
+        "start over",
+        "restart",
+        "reset",
+        "quit",
+        "stop",
+    ),
+    "greeting": (
+        "xin chao",
+        "chao",
+        "chao ban",
+        "chao ad",
+        "chao admin",
+        "alo",
+        "hello",
+        "hi",
+        "hey",
+        "good morning",
+        "chao buoi sang",
+        "hi ad",
+        "hello ad",
+    ),
+    "help": (
+        "help",
+        "giup",
+        "giup toi",
+        "huong dan",
+        "menu",
+        "ban lam duoc gi",
+        "ban giup duoc gi",
+        "what can you do",
+        "tro giup",
+        "bat dau",
+        "start",
+    ),
+    "thanks": ("cam on", "cam on ban", "thanks", "thank you", "cam on ad", "ok cam on", "tks"),
+}
+# Phrases that may appear inside a longer message.
+_HUMAN_RE = re.compile(
+    r"\b(gap|noi chuyen voi|ket noi|chuyen cho|can|muon gap) (nhan vien|can bo|tong dai vien|"
+    r"nguoi that|tu van vien|chuyen vien)\b|\b(talk|speak) to (a |an )?(human|person|agent|"
+    r"someone|staff|operator)\b|\b(real person|human agent|hotline)\b|^(nhan vien|can bo|"
+    r"human|agent|staff)$"
+)
+_FEEDBACK_RE = re.compile(
+    r"\b(gop y|phan anh|kien nghi|khieu nai|to cao|feedback|complaint|complain|suggestion|"
+    r"recommendation)\b"
+)
+_STATUS_RE = re.compile(r"\b(tra cuu|kiem tra|trang thai|status|check|ticket|phieu)\b")
+_CHOICE_RE = re.compile(r"^(?:so |chon |number |option |#)?([1-9])\s*[.)]?$")
+_CATEGORY_WORDS = {
+    "gop y": "feedback",
+    "feedback": "feedback",
+    "suggestion": "recommendation",
+    "phan anh": "complaint",
+    "khieu nai": "complaint",
+    "to cao": "complaint",
+    "complaint": "complaint",
+    "complain": "complaint",
+    "kien nghi": "recommendation",
+    "recommendation": "recommendation",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    intent: Intent
+    number: int | None = None  # for "choice"
+    ticket: str | None = None  # for "status"
+    helpful: bool | None = None  # for "rate"
+    category: str | None = None  # for "feedback", when the message names one
+
+
+def recognise(text: str) -> Recognised:
+    """The intent of a typed message (payloads are handled by the engine)."""
+    raw = text.strip()
+    if raw in ("👍", "👍🏻", "👍🏼"):
+        return Recognised("rate", helpful=True)
+    if raw in ("👎", "👎🏻", "👎🏼"):
+        return Recognised("rate", helpful=False)
+    folded = " ".join(fold(raw).replace("!", " ").replace("?", " ").replace(".", " ").split())
+    choice = _CHOICE_RE.match(folded)
+    if choice:
+        return Recognised("choice", number=int(choice.group(1)))
+    ticket = find_ticket_code(raw)
+    if ticket and (_STATUS_RE.search(folded) or len(folded.split()) <= 3):
+        return Recognised("status", ticket=ticket)
+    for intent in ("cancel", "greeting", "help", "thanks"):
+        if folded in _PHRASES[intent]:
+            return Recognised(intent)  # type: ignore[arg-type]
+    if _HUMAN_RE.search(folded):
+        return Recognised("human")
+    feedback = _FEEDBACK_RE.search(folded)
+    if feedback and _STATUS_RE.search(folded):
+        return Recognised("status")
+    if feedback:
+        return Recognised("feedback", category=_CATEGORY_WORDS.get(feedback.group(1)))
+    return Recognised("question")

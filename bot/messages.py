@@ -1,0 +1,48 @@
+"""The channel-neutral message model: what every channel turns platform events into, and
+what the engine answers with. Channel renderers enforce each platform's limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from a citizen: typed text, or the payload of a button they pressed."""
+
+    channel: str  # "zalo", "messenger", "telegram", "web", "console"
+    user_id: str  # opaque, scoped by channel
+    text: str = ""
+    payload: str | None = None
+    message_id: str | None = None  # the platform's id, for recognising redeliveries
+    sent_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def address(self) -> str:
+        """``channel:user_id``, the citizen's address across the system."""
+        return f"{self.channel}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A quick reply or button; pressing it sends ``payload`` back."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to the citizen: text, optional buttons and links."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    links: tuple[Link, ...] = ()
+    procedure_code: str | None = None  # the procedure this reply is about, for statistics

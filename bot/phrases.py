@@ -1,0 +1,172 @@
+"""Everything the bot says, in Vietnamese and English. Short enough for a phone screen."""
+
+from __future__ import annotations
+
+HOTLINE = "0204.3531.111"
+OFFICE_HOURS = {
+    "vi": "Thứ Hai – Thứ Sáu, 7h30–11h30 và 13h30–17h00",
+    "en": "Monday to Friday, 7:30–11:30 and 13:30–17:00",
+}
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "greeting": (
+            "Xin chào! Mình là trợ lý một cửa của Trung tâm Phục vụ hành chính công tỉnh Bắc "
+            'Ninh. Bạn cần làm thủ tục gì? Ví dụ: "làm giấy khai sinh cho con", "đổi căn '
+            'cước", "xin lý lịch tư pháp".'
+        ),
+        "help": (
+            "Mình có thể:\n"
+            "1. Hướng dẫn thủ tục: giấy tờ, lệ phí, thời gian, nơi nộp, nộp trực tuyến\n"
+            "2. Ghi nhận góp ý, phản ánh, kiến nghị và cho mã để tra cứu\n"
+            "3. Chuyển bạn tới cán bộ tổng đài\n"
+            "Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được."
+        ),
+        "thanks": "Rất vui được giúp bạn! Cần gì thêm bạn cứ nhắn nhé.",
+        "cancelled": "Đã hủy. Bạn muốn hỏi thủ tục nào?",
+        "choose": "Bạn đang hỏi thủ tục nào? Chọn số hoặc bấm nút:",
+        "choice_none": "Không phải các thủ tục trên",
+        "choice_invalid": "Mình chưa có lựa chọn số {n}. Bạn chọn lại giúp mình nhé.",
+        "not_found": (
+            "Xin lỗi, mình chưa tìm được thủ tục phù hợp với câu hỏi này. Bạn thử nói rõ hơn "
+            'việc cần làm (ví dụ: "đăng ký tạm trú cho người thuê trọ"), hoặc gặp cán bộ.'
+        ),
+        "referral": "Việc này không thuộc thủ tục tại bộ phận một cửa. Bạn liên hệ: {where}.",
+        "escalated": (
+            "Mình đã chuyển cuộc trò chuyện cho cán bộ tổng đài, cán bộ sẽ trả lời bạn ngay "
+            "tại đây. Giờ làm việc: {hours}. Cần gấp, bạn gọi đường dây nóng {hotline}."
+        ),
+        "auto_escalated": "Mình chưa giúp được bạn, nên đã mời cán bộ hỗ trợ.",
+        "handed_back": "Cán bộ đã kết thúc hỗ trợ. Trợ lý tự động tiếp tục giúp bạn nhé.",
+        "ask_human": "Gặp cán bộ",
+        "rate_question": "Thông tin này có hữu ích không?",
+        "rated_up": "Cảm ơn bạn đã đánh giá!",
+        "rated_down": "Cảm ơn bạn! Mình sẽ cải thiện. Bạn có muốn gặp cán bộ không?",
+        "full_documents": "Xem đủ giấy tờ",
+        "documents_of": "Giấy tờ cho thủ tục {name}:",
+        "ask_commune": "Bạn ở xã, phường nào? Mình chỉ đúng nơi nộp hồ sơ cho bạn.",
+        "commune_place": (
+            "Bạn nộp hồ sơ tại Trung tâm Phục vụ hành chính công {commune} (bộ phận một cửa "
+            "của UBND {commune})."
+        ),
+        "no_topic": "Bạn đang hỏi về thủ tục nào? Bạn cho mình biết tên việc cần làm nhé.",
+        "feedback_category": "Bạn muốn gửi nội dung gì?",
+        "cat_feedback": "Góp ý",
+        "cat_complaint": "Phản ánh",
+        "cat_recommendation": "Kiến nghị",
+        "feedback_content": "Mời bạn nhập nội dung {category_lower} (càng cụ thể càng tốt):",
+        "feedback_short": "Nội dung hơi ngắn, bạn viết rõ hơn giúp mình (ít nhất vài từ) nhé.",
+        "feedback_name": 'Bạn cho biết họ tên (hoặc bấm "Bỏ qua"):',
+        "feedback_phone": 'Số điện thoại để cán bộ liên hệ (hoặc bấm "Bỏ qua"):',
+        "feedback_phone_invalid": "Số điện thoại chưa đúng (ví dụ 0912345678). Bạn nhập lại nhé.",
+        "skip": "Bỏ qua",
+        "feedback_confirm": (
+            "Bạn kiểm tra lại:\n• Loại: {category}\n• Nội dung: {content}\n• Họ tên: {name}\n"
+            "• Điện thoại: {phone}\nGửi nội dung này?"
+        ),
+        "send": "Gửi",
+        "edit": "Sửa nội dung",
+        "cancel": "Hủy",
+        "none": "(không có)",
+        "feedback_saved": (
+            "Đã ghi nhận {category_lower} của bạn. Mã tra cứu: {ticket}. Bạn nhắn mã này bất cứ "
+            "lúc nào để xem tình trạng xử lý."
+        ),
+        "status": "Mã {ticket} ({category}): {status}. Gửi lúc {created}.",
+        "status_unknown": "Mình không tìm thấy mã {ticket}. Bạn kiểm tra lại mã giúp mình nhé.",
+        "status_ask": "Bạn nhắn mã tra cứu (dạng GY-XXXXXX) để mình kiểm tra nhé.",
+        "status_new": "đã tiếp nhận, đang chờ phân công",
+        "status_assigned": "đã phân công cán bộ xử lý",
+        "status_in_progress": "đang xử lý",
+        "status_resolved": "đã giải quyết",
+        "status_rejected": "không được tiếp nhận xử lý",
+        "resolved_notice": "Nội dung {ticket} của bạn đã được xử lý: {status}.{note}",
+        "menu_ask": "Hỏi thủ tục",
+        "menu_feedback": "Góp ý, phản ánh",
+        "menu_human": "Gặp cán bộ",
+        "menu_status": "Tra cứu góp ý",
+    },
+    "en": {
+        "greeting": (
+            "Hello! I'm the one-stop desk assistant of Bắc Ninh's Public Administration Service "
+            'Centre. Which procedure do you need? For example: "register a birth", "renew my '
+            'ID card", "criminal record certificate".'
+        ),
+        "help": (
+            "I can:\n"
+            "1. Explain a procedure: documents, fees, time, where to file, online filing\n"
+            "2. Take your feedback or complaint and give you a code to track it\n"
+            "3. Connect you with a staff member\n"
+            "Just type your question, in English or Vietnamese."
+        ),
+        "thanks": "Happy to help! Message me any time.",
+        "cancelled": "Cancelled. Which procedure would you like to ask about?",
+        "choose": "Which procedure do you mean? Pick a number or a button:",
+        "choice_none": "None of these",
+        "choice_invalid": "There is no option {n}. Please pick again.",
+        "not_found": (
+            "Sorry, I couldn't find a procedure for that. Try describing what you need to do "
+            '(e.g. "register temporary residence"), or talk to a staff member.'
+        ),
+        "referral": "This isn't handled at the one-stop desk. Please contact: {where}.",
+        "escalated": (
+            "I've passed this conversation to our hotline staff; they will reply here. Office "
+            "hours: {hours}. For urgent matters call {hotline}."
+        ),
+        "auto_escalated": "I couldn't help, so I've asked a staff member to step in.",
+        "handed_back": "The staff member has finished. The assistant is back to help you.",
+        "ask_human": "Talk to staff",
+        "rate_question": "Was this helpful?",
+        "rated_up": "Thanks for your rating!",
+        "rated_down": "Thanks, I'll improve. Would you like to talk to a staff member?",
+        "full_documents": "All documents",
+        "documents_of": "Documents for {name}:",
+        "ask_commune": "Which commune or ward do you live in? I'll tell you exactly where to file.",
+        "commune_place": (
+            "File at the Public Administration Service Centre of {commune} (the one-stop desk "
+            "of the {commune} People's Committee)."
+        ),
+        "no_topic": "Which procedure are you asking about? Tell me what you need to do.",
+        "feedback_category": "What would you like to send?",
+        "cat_feedback": "Feedback",
+        "cat_complaint": "Complaint",
+        "cat_recommendation": "Recommendation",
+        "feedback_content": "Please type your {category_lower} (the more specific, the better):",
+        "feedback_short": "That's a little short; please add a few more words.",
+        "feedback_name": 'Your name (or press "Skip"):',
+        "feedback_phone": 'A phone number staff can call (or press "Skip"):',
+        "feedback_phone_invalid": "That phone number doesn't look right (e.g. 0912345678).",
+        "skip": "Skip",
+        "feedback_confirm": (
+            "Please check:\n• Type: {category}\n• Content: {content}\n• Name: {name}\n"
+            "• Phone: {phone}\nSend it?"
+        ),
+        "send": "Send",
+        "edit": "Edit",
+        "cancel": "Cancel",
+        "none": "(none)",
+        "feedback_saved": (
+            "Your {category_lower} is recorded. Tracking code: {ticket}. Send this code any "
+            "time to see its status."
+        ),
+        "status": "{ticket} ({category}): {status}. Sent {created}.",
+        "status_unknown": "I can't find code {ticket}. Please check it.",
+        "status_ask": "Send your tracking code (like GY-XXXXXX) and I'll check it.",
+        "status_new": "received, waiting to be assigned",
+        "status_assigned": "assigned to a staff member",
+        "status_in_progress": "being handled",
+        "status_resolved": "resolved",
+        "status_rejected": "not accepted for handling",
+        "resolved_notice": "Your item {ticket} has been handled: {status}.{note}",
+        "menu_ask": "Ask a procedure",
+        "menu_feedback": "Feedback",
+        "menu_human": "Talk to staff",
+        "menu_status": "Track feedback",
+    },
+}
+
+
+def say(lang: str, key: str, **values: str) -> str:
+    """The phrase ``key`` in ``lang`` (Vietnamese when the language is unknown)."""
+    table = _TEXTS.get(lang, _TEXTS["vi"])
+    return table[key].format(**values) if values else table[key]

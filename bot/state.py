@@ -1,0 +1,57 @@
+"""Conversation state: what the engine remembers between a citizen's messages.
+
+Stored as JSON on the conversation row, so it survives restarts and is shared by workers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class FeedbackDraft:
+    """A feedback item being collected, step by step."""
+
+    step: str = "category"  # category | content | name | phone | confirm
+    category: str | None = None
+    content: str = ""
+    contact_name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(slots=True)
+class ConversationState:
+    language: str = "vi"
+    procedure: str | None = None  # the procedure being talked about (for follow-ups)
+    choices: list[str] = field(default_factory=list)  # codes offered as numbered choices
+    facets: list[str] = field(default_factory=list)  # what the question behind the choices asked
+    failures: int = 0  # consecutive questions the bot could not answer
+    awaiting_commune: bool = False
+    commune: str | None = None  # the citizen's commune or ward, once known
+    feedback: FeedbackDraft | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> ConversationState:
+        """Parse stored state; unknown keys (from older versions) are ignored."""
+        data: dict[str, Any] = json.loads(raw or "{}")
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        draft = known.pop("feedback", None)
+        state = cls(**known)
+        if draft:
+            fields = FeedbackDraft.__dataclass_fields__
+            state.feedback = FeedbackDraft(**{k: v for k, v in draft.items() if k in fields})
+        return state
+
+    def reset(self) -> None:
+        """Forget the current topic and any flow in progress (language and commune stay)."""
+        self.procedure = None
+        self.choices = []
+        self.facets = []
+        self.failures = 0
+        self.awaiting_commune = False
+        self.feedback = None

@@ -1,0 +1,112 @@
+"""The store's tables (sqlmodel): conversations, messages, escalations, feedback, ratings,
+unanswered questions. One schema for SQLite (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Conversation(SQLModel, table=True):
+    """One citizen on one channel; ``state`` is the engine's JSON state."""
+
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_conversation_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=128)
+    language: str = Field(default="vi", max_length=8)
+    mode: str = Field(default="bot", max_length=16, index=True)  # bot | escalated
+    state: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Message(SQLModel, table=True):
+    """Every message in and out; incoming platform ids are unique per channel (redeliveries)."""
+
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_message_id", name="uq_message_platform_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    channel: str = Field(max_length=32)
+    direction: str = Field(max_length=8)  # in | out
+    author: str = Field(default="citizen", max_length=16)  # citizen | bot | staff
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    payload: str | None = Field(default=None, max_length=256)
+    platform_message_id: str | None = Field(default=None, max_length=128)
+    procedure_code: str | None = Field(default=None, max_length=16, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class EscalationCase(SQLModel, table=True):
+    """A conversation handed to hotline staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    status: str = Field(default="open", max_length=16, index=True)  # open | taken | closed
+    reason: str = Field(default="", max_length=64)
+    assignee: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    taken_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class FeedbackItem(SQLModel, table=True):
+    """A citizen's feedback, complaint or recommendation, tracked by its ticket code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket: str = Field(max_length=16, unique=True, index=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    channel: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=128)
+    category: str = Field(max_length=16, index=True)  # feedback | complaint | recommendation
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    contact_name: str | None = Field(default=None, max_length=128)
+    phone: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="new", max_length=16, index=True)
+    assignee: str | None = Field(default=None, max_length=64)
+    due_date: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FeedbackEvent(SQLModel, table=True):
+    """One entry of a feedback item's history (status change, assignment, note)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = Field(foreign_key="feedbackitem.id", index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Rating(SQLModel, table=True):
+    """A 👍/👎 on an answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    procedure_code: str = Field(max_length=16, index=True)
+    helpful: bool
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class UnansweredQuestion(SQLModel, table=True):
+    """A question the bot could not answer: material to improve the catalogue."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    best_code: str | None = Field(default=None, max_length=16)
+    confidence: float = 0.0
+    topic: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

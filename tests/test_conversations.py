@@ -1,0 +1,166 @@
+"""Conversations as transcripts, turn by turn, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.engine import Engine
+from feedback.models import EscalationCase, FeedbackItem, Message, Rating, UnansweredQuestion
+from feedback.tickets import find_ticket_code
+from tests.conftest import Chat
+
+
+def test_greeting_offers_the_menu(chat):
+    chat.say("xin chào")
+    assert "trợ lý một cửa" in chat.text
+    assert {"menu:feedback", "human"} <= set(chat.payloads())
+
+
+def test_question_without_diacritics_then_follow_ups_without_repeating_it(chat):
+    chat.say("lam giay khai sinh cho con can giay to gi")
+    assert "đăng ký khai sinh" in chat.text.lower()
+    assert "Giấy chứng sinh" in chat.text
+    chat.say("mất bao lâu?")
+    assert "Thời gian giải quyết" in chat.text and "Giấy tờ cần chuẩn bị" not in chat.text
+    chat.say("lệ phí?")
+    assert "Miễn phí" in chat.text
+    chat.say("nộp online được không")
+    assert "dichvucong.gov.vn" in chat.text
+
+
+def test_place_question_asks_for_the_commune_and_names_its_centre(chat):
+    chat.say("đăng ký kết hôn ở đâu")
+    assert "xã, phường nào" in chat.text
+    chat.say("Từ Sơn")
+    assert "Phường Từ Sơn" in chat.text
+
+
+def test_english_question_gets_an_english_card(chat):
+    chat.say("How do I get a criminal record certificate?")
+    assert "Documents to prepare" in chat.text
+    assert "Lý lịch tư pháp" in chat.text  # the official name stays as published
+
+
+def test_choice_by_number_and_by_button(chat, engine):
+    chat.say("báo mất hộ chiếu")
+    assert "1." in chat.text and "2." in chat.text
+    chat.say("2")
+    assert "mã 1." in chat.text and "Trình báo mất hộ chiếu" in chat.text
+    other = Chat(engine, user="citizen-2")
+    other.say("báo mất hộ chiếu")
+    pick = next(p for p in other.payloads() if p.startswith("pick:"))
+    other.press(pick)
+    assert pick.removeprefix("pick:") in other.text
+
+
+def test_low_confidence_is_honest_and_repeated_failure_calls_staff(chat, engine):
+    chat.say("con mèo nhà tôi bị lạc")
+    assert "chưa tìm được thủ tục" in chat.text
+    assert "human" in chat.payloads()
+    chat.say("xe đạp điện của hàng xóm kêu to quá")
+    assert "cán bộ" in chat.text
+    with engine.store.session() as session:
+        assert len(session.exec(select(UnansweredQuestion)).all()) == 2
+        (case,) = session.exec(select(EscalationCase)).all()
+        assert case.reason == "unanswered" and case.status == "open"
+
+
+def test_out_of_scope_topic_is_referred(chat):
+    chat.say("rut bhxh 1 lan")
+    assert "Bảo hiểm xã hội" in chat.text
+
+
+def test_escalation_silences_the_bot_until_staff_hand_back(chat, engine):
+    chat.say("gặp nhân viên")
+    assert "0204.3531.111" in chat.text
+    assert chat.say("alo, có ai không?") == []
+    with engine.store.session() as session:
+        case = session.exec(select(EscalationCase)).one()
+    out = engine.staff_reply(case.id, "staff-lan", "Chào anh, em là Lan ở tổng đài.")
+    assert (out.channel, out.user_id) == ("zalo", "citizen-1")
+    assert out.replies[0].text.startswith("Chào anh")
+    back = engine.hand_back(case.id)
+    assert "Trợ lý tự động" in back.replies[0].text
+    chat.say("đăng ký tạm trú")
+    assert "Đăng ký tạm trú" in chat.text
+    with engine.store.session() as session:
+        authors = [m.author for m in session.exec(select(Message).order_by(Message.id)).all()]
+    assert "staff" in authors
+
+
+def test_feedback_flow_gives_a_ticket_the_citizen_can_track(chat, engine):
+    chat.say("phản ánh")
+    assert "nội dung phản ánh" in chat.text
+    chat.say("ngắn")
+    assert "hơi ngắn" in chat.text
+    chat.say("Bộ phận một cửa xã hẹn trả kết quả nhưng quá hạn 5 ngày chưa có")
+    chat.press("fb:skip")
+    chat.say("0912.345.678")
+    assert "0912345678" in chat.text
+    chat.press("fb:send")
+    ticket = find_ticket_code(chat.text)
+    assert ticket is not None
+    chat.say(f"tra cứu {ticket.lower()}")
+    assert ticket in chat.text and "đã tiếp nhận" in chat.text
+    with engine.store.session() as session:
+        item = session.exec(select(FeedbackItem)).one()
+    assert (item.category, item.phone, item.contact_name) == ("complaint", "0912345678", None)
+
+
+def test_feedback_survives_a_restart_in_the_middle(chat, engine, hybrid_retriever):
+    chat.say("góp ý")
+    chat.say("Nên có thêm chỗ để xe máy cho người dân đến làm thủ tục")
+    restarted = Chat(Engine(hybrid_retriever, engine.store))  # a new process on the same store
+    restarted.say("Trần Thị B")
+    assert "Số điện thoại" in restarted.text
+    restarted.press("fb:skip")
+    assert "chỗ để xe máy" in restarted.text
+    restarted.press("fb:send")
+    assert find_ticket_code(restarted.text)
+
+
+def test_cancel_interrupts_any_flow(chat, engine):
+    chat.say("kiến nghị")
+    chat.say("hủy")
+    assert "Đã hủy" in chat.text
+    chat.say("đổi cccd hết hạn")
+    assert "căn cước" in chat.text.lower()
+    with engine.store.session() as session:
+        assert session.exec(select(FeedbackItem)).all() == []
+
+
+def test_a_long_complaint_is_taken_as_its_content(chat):
+    chat.say("Tôi muốn phản ánh: cán bộ tiếp nhận hồ sơ đất đai yêu cầu nộp thêm giấy tờ")
+    assert "họ tên" in chat.text
+
+
+def test_rating_is_recorded_and_a_thumbs_down_offers_staff(chat, engine):
+    chat.say("đăng ký hộ kinh doanh")
+    up = next(p for p in chat.payloads() if p.startswith("rate:up:"))
+    chat.press(up)
+    assert "Cảm ơn" in chat.text
+    chat.say("👎")
+    assert "human" in chat.payloads()
+    with engine.store.session() as session:
+        ratings = session.exec(select(Rating).order_by(Rating.id)).all()
+    assert [r.helpful for r in ratings] == [True, False]
+    assert ratings[0].procedure_code == up.rsplit(":", 1)[1]
+
+
+def test_a_redelivered_message_gets_no_second_reply(chat):
+    assert chat.say("đăng ký khai tử", message_id="mid-42")
+    assert chat.say("đăng ký khai tử", message_id="mid-42") == []
+
+
+def test_full_document_list_button(chat):
+    chat.say("đăng ký xe máy mới mua cần giấy tờ gì")
+    docs = next(p for p in chat.payloads() if p.startswith("docs:"))
+    chat.press(docs)
+    assert "5." in chat.text
+
+
+def test_two_citizens_do_not_share_state(engine):
+    first, second = Chat(engine, user="a"), Chat(engine, user="b")
+    first.say("đăng ký kết hôn")
+    second.say("mất bao lâu?")
+    assert "kết hôn" not in second.text.lower()
