@@ -14,13 +14,12 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-## The main job on embedded defaults: answer sample citizen questions from the shipped catalogue.
+## The main job on embedded defaults: a short conversation through the console channel
+## (embedded catalogue, SQLite under var/). `.venv/bin/motcua chat` talks interactively.
 run: setup
-	$(BIN)/motcua catalogue stats --top 5
-	$(BIN)/motcua ask "lam giay khai sinh cho con can giay to gi"
-	$(BIN)/motcua ask "đổi cccd hết hạn mất bao lâu"
-	$(BIN)/motcua ask "How do I get a criminal record certificate?"
-	$(BIN)/motcua ask "rut bhxh 1 lan"
+	printf '%s\n' "xin chao" "lam cccd lan dau can giay to gi" "mat bao lau" "o dau" "Tu Son" \
+		"gop y" "Nen co them cho de xe cho nguoi dan" "/1" "/1" "/1" \
+		| $(BIN)/motcua chat --user demo
 
 test: setup lint
 	$(BIN)/pytest -q

@@ -70,6 +70,7 @@ class Engine:
             if conversation.mode == "escalated":
                 return []  # staff are answering; the message waits in their inbox
             state = ConversationState.from_json(conversation.state)
+            state.turns += 1
             replies = _Turn(self, session, conversation, state, incoming).respond()
             conversation.state = state.to_json()
             conversation.language = state.language

@@ -24,6 +24,7 @@ class FeedbackDraft:
 @dataclass(slots=True)
 class ConversationState:
     language: str = "vi"
+    turns: int = 0  # messages handled in this conversation
     procedure: str | None = None  # the procedure being talked about (for follow-ups)
     choices: list[str] = field(default_factory=list)  # codes offered as numbered choices
     facets: list[str] = field(default_factory=list)  # what the question behind the choices asked

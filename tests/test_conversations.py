@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.engine import Engine
-from feedback.models import EscalationCase, FeedbackItem, Message, Rating, UnansweredQuestion
+from bot.state import ConversationState
+from feedback.models import (
+    Conversation,
+    EscalationCase,
+    FeedbackItem,
+    Message,
+    Rating,
+    UnansweredQuestion,
+)
 from feedback.tickets import find_ticket_code
 from tests.conftest import Chat
 
@@ -164,3 +172,40 @@ def test_two_citizens_do_not_share_state(engine):
     first.say("đăng ký kết hôn")
     second.say("mất bao lâu?")
     assert "kết hôn" not in second.text.lower()
+
+
+def test_one_citizens_messages_are_handled_one_at_a_time(engine):
+    """Messages arriving together (several workers, or a burst) are handled in turn."""
+    import threading
+
+    questions = ["đăng ký khai tử", "mất bao lâu", "lệ phí", "nộp online được không"] * 2
+    # A separate engine per thread, as separate worker processes would have: only the
+    # database lock on the conversation keeps the turns apart.
+    workers = [Engine(engine.retriever, engine.store) for _ in questions]
+    threads = [
+        threading.Thread(target=Chat(worker, user="burst").say, args=(q,))
+        for worker, q in zip(workers, questions, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with engine.store.session() as session:
+        incoming = session.exec(select(Message).where(Message.direction == "in")).all()
+        conversation = session.exec(select(Conversation)).one()
+    assert len(incoming) == len(questions)
+    # Had two turns run at once, both would have read the same state and one update would
+    # be lost.
+    assert ConversationState.from_json(conversation.state).turns == len(questions)
+
+
+def test_console_channel_drives_the_same_engine(engine):
+    import io
+
+    from bot.console import run
+
+    out = io.StringIO()
+    run(engine, user_id="tty", stdin=io.StringIO("xin chao\n/3\n"), stdout=out)
+    text = out.getvalue()
+    assert "trợ lý một cửa" in text
+    assert "0204.3531.111" in text  # "/3" pressed the "talk to staff" button
