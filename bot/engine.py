@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -20,7 +22,12 @@ from bot.messages import Button, Incoming, Reply
 from bot.phrases import HOTLINE, OFFICE_HOURS, say
 from bot.state import ConversationState
 from feedback import escalations, insights
-from feedback.conversations import lock_conversation, log_message, message_seen
+from feedback.conversations import (
+    lock_conversation,
+    log_message,
+    message_seen,
+    recent_incoming,
+)
 from feedback.models import Conversation, EscalationCase
 from feedback.store import Store
 from knowledge.communes import CommuneDirectory, bac_ninh
@@ -29,6 +36,10 @@ from knowledge.retriever import Retriever, SearchResult
 from knowledge.text import fold
 
 MAX_FAILURES = 2  # consecutive unanswered questions before staff are called in
+FLOOD_WINDOW = timedelta(seconds=60)
+FLOOD_LIMIT = 20  # messages a citizen may send in FLOOD_WINDOW before the bot slows them down
+
+AfterTurn = Callable[[Session, Conversation, list[Reply]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,46 +55,66 @@ class Engine:
     """Answers citizens; hands conversations to staff and back."""
 
     def __init__(
-        self, retriever: Retriever, store: Store, communes: CommuneDirectory | None = None
+        self,
+        retriever: Retriever,
+        store: Store,
+        communes: CommuneDirectory | None = None,
+        flood_limit: int = FLOOD_LIMIT,
     ) -> None:
         self.retriever = retriever
         self.store = store
         self.communes = communes or bac_ninh()
+        self.flood_limit = flood_limit
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
-    def handle(self, incoming: Incoming) -> list[Reply]:
-        """Handle one citizen message; returns the replies to send (none for a redelivery or
-        while staff have the conversation)."""
+    def handle(self, incoming: Incoming, after: AfterTurn | None = None) -> list[Reply]:
+        """Handle one citizen message; returns the replies to send (none for a redelivery, a
+        flood, or while staff have the conversation). ``after`` runs inside the same
+        transaction (the server enqueues the replies there, so both commit or neither)."""
         with self._locks[incoming.address], self.store.session() as session:
             conversation = lock_conversation(session, incoming.channel, incoming.user_id)
-            if incoming.message_id and message_seen(session, incoming.channel, incoming.message_id):
-                return []
+            replies = self._turn(session, conversation, incoming)
+            if after is not None:
+                after(session, conversation, replies)
+            return replies
+
+    def _turn(
+        self, session: Session, conversation: Conversation, incoming: Incoming
+    ) -> list[Reply]:
+        if incoming.message_id and message_seen(session, incoming.channel, incoming.message_id):
+            return []
+        log_message(
+            session,
+            conversation,
+            "in",
+            incoming.text,
+            "citizen",
+            payload=incoming.payload,
+            platform_message_id=incoming.message_id,
+        )
+        state = ConversationState.from_json(conversation.state)
+        if conversation.mode == "escalated":
+            return []  # staff are answering; the message waits in their inbox
+        recent = recent_incoming(session, conversation.id, FLOOD_WINDOW)
+        if recent > self.flood_limit:
+            # Stored, not answered: one polite notice per window, then silence.
+            notice = [Reply(say(state.language, "slow_down"))]
+            replies = notice if recent == self.flood_limit + 1 else []
+        else:
+            state.turns += 1
+            replies = _Turn(self, session, conversation, state, incoming).respond()
+        conversation.state = state.to_json()
+        conversation.language = state.language
+        for reply in replies:
             log_message(
                 session,
                 conversation,
-                "in",
-                incoming.text,
-                "citizen",
-                payload=incoming.payload,
-                platform_message_id=incoming.message_id,
+                "out",
+                reply.text,
+                "bot",
+                procedure_code=reply.procedure_code,
             )
-            if conversation.mode == "escalated":
-                return []  # staff are answering; the message waits in their inbox
-            state = ConversationState.from_json(conversation.state)
-            state.turns += 1
-            replies = _Turn(self, session, conversation, state, incoming).respond()
-            conversation.state = state.to_json()
-            conversation.language = state.language
-            for reply in replies:
-                log_message(
-                    session,
-                    conversation,
-                    "out",
-                    reply.text,
-                    "bot",
-                    procedure_code=reply.procedure_code,
-                )
-            return replies
+        return replies
 
     def staff_reply(self, case_id: int, staff: str, text: str) -> Outbound:
         """A staff member's message to the citizen of an escalated case (taking the case)."""

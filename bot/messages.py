@@ -3,6 +3,8 @@ what the engine answers with. Channel renderers enforce each platform's limits."
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -46,3 +48,35 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     links: tuple[Link, ...] = ()
     procedure_code: str | None = None  # the procedure this reply is about, for statistics
+
+
+def reply_to_json(reply: Reply) -> str:
+    """A reply as JSON (the outbox's stored form)."""
+    return json.dumps(
+        {
+            "text": reply.text,
+            "buttons": [[b.title, b.payload] for b in reply.buttons],
+            "links": [[link.title, link.url] for link in reply.links],
+            "procedure_code": reply.procedure_code,
+        },
+        ensure_ascii=False,
+    )
+
+
+def reply_from_json(raw: str) -> Reply:
+    data = json.loads(raw)
+    return Reply(
+        text=data["text"],
+        buttons=tuple(Button(t, p) for t, p in data.get("buttons", ())),
+        links=tuple(Link(t, u) for t, u in data.get("links", ())),
+        procedure_code=data.get("procedure_code"),
+    )
+
+
+_PAYLOAD_RE = re.compile(r"^(?:(?:pick|rate|docs|fb|menu):[\w.:\-]{1,60}|human|none)$")
+
+
+def is_payload(value: str) -> bool:
+    """Whether ``value`` is one of the engine's button payloads (platforms that return a
+    pressed button as ordinary text, like Zalo, are decoded with this)."""
+    return bool(_PAYLOAD_RE.match(value))

@@ -81,6 +81,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "status_resolved": "đã giải quyết",
         "status_rejected": "không được tiếp nhận xử lý",
         "resolved_notice": "Nội dung {ticket} của bạn đã được xử lý: {status}.{note}",
+        "slow_down": (
+            "Bạn gửi nhiều tin quá nhanh, mình xin phép trả lời chậm lại. Bạn đợi một phút rồi "
+            "hỏi tiếp nhé."
+        ),
         "menu_ask": "Hỏi thủ tục",
         "menu_feedback": "Góp ý, phản ánh",
         "menu_human": "Gặp cán bộ",
@@ -158,6 +162,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "status_resolved": "resolved",
         "status_rejected": "not accepted for handling",
         "resolved_notice": "Your item {ticket} has been handled: {status}.{note}",
+        "slow_down": "You're sending messages very fast; please wait a minute and ask again.",
         "menu_ask": "Ask a procedure",
         "menu_feedback": "Feedback",
         "menu_human": "Talk to staff",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -65,6 +68,17 @@ def log_message(
     conversation.updated_at = utcnow()
     session.add(conversation)
     return message
+
+
+def recent_incoming(session: Session, conversation_id: int, window: timedelta) -> int:
+    """How many messages the citizen sent in the last ``window`` (this one included)."""
+    since = utcnow() - window
+    query = select(func.count(Message.id)).where(
+        Message.conversation_id == conversation_id,
+        Message.direction == "in",
+        Message.created_at >= since,
+    )
+    return int(session.exec(query).one())
 
 
 def transcript(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:

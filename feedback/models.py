@@ -110,3 +110,52 @@ class UnansweredQuestion(SQLModel, table=True):
     confidence: float = 0.0
     topic: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class InboundMessage(SQLModel, table=True):
+    """A citizen message stored before its webhook is acknowledged, then handled once.
+
+    The unique (channel, platform_message_id) pair turns a platform's redelivery into a no-op.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_message_id", name="uq_inbound_platform_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    user_id: str = Field(max_length=128)
+    platform_message_id: str = Field(max_length=128)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    payload: str | None = Field(default=None, max_length=256)
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | done
+    attempts: int = 0
+    claimed_until: datetime | None = None
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    handled_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A reply stored before it is sent, retried until the platform accepts it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=128, index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the Reply, as JSON
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    claimed_until: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None
+
+
+class PlatformToken(SQLModel, table=True):
+    """An OAuth token pair for a platform (Zalo's refresh tokens are single-use)."""
+
+    channel: str = Field(primary_key=True, max_length=32)
+    access_token: str = Field(sa_column=Column(Text, nullable=False))
+    refresh_token: str = Field(sa_column=Column(Text, nullable=False))
+    expires_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,184 @@
+"""The aiohttp server: every channel's webhook, the web chat, health and metrics, one app.
+
+``create_app(settings)`` is what ``motcua serve`` and the tests both run. Routes are declared
+up front; the store, the engine, HTTP sessions, the Telegram Application and the background
+workers open in a ``cleanup_ctx`` when the app starts and close when it stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.app import build_retriever
+from bot.config import Settings
+from bot.engine import Engine
+from bot.inbox import InboxWorker
+from bot.messages import Reply
+from bot.outbox import OutboxWorker, pending_count
+from channels.base import Sender
+from channels.intake import Intake
+from channels.messenger.inbound import routes as messenger_routes
+from channels.messenger.outbound import MessengerSender
+from channels.metrics import Metrics
+from channels.telegram.adapter import (
+    TelegramSender,
+    build_application,
+    register_handlers,
+)
+from channels.telegram.adapter import routes as telegram_routes
+from channels.webchat.routes import WebChatSender
+from channels.webchat.routes import routes as webchat_routes
+from channels.zalo.inbound import routes as zalo_routes
+from channels.zalo.outbound import ZaloSender
+from channels.zalo.tokens import ZaloTokens
+from feedback.store import Store
+from knowledge.retriever import Retriever
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What the running app holds; filled in when it starts."""
+
+    settings: Settings
+    metrics: Metrics
+    intake: Intake
+    telegram_app: object | None = None
+    store: Store | None = None
+    engine: Engine | None = None
+    senders: dict[str, Sender] = field(default_factory=dict)
+    inbox: InboxWorker | None = None
+    outbox: OutboxWorker | None = None
+    zalo_tokens: ZaloTokens | None = None
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+RETRIEVER = web.AppKey("retriever", Retriever)
+
+
+def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Application:
+    """The whole server. Platforms without configuration get no webhook (see ``serve``,
+    which points unconfigured platforms at local stand-ins)."""
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    metrics = Metrics()
+    runtime = Runtime(settings, metrics, Intake(None, lambda: None, metrics))  # type: ignore[arg-type]
+    app[RUNTIME] = runtime
+    if retriever is not None:
+        app[RETRIEVER] = retriever
+    intake = runtime.intake
+    if settings.messenger:
+        config = settings.messenger
+        app.router.add_routes(
+            messenger_routes(intake, config.app_secret, config.verify_token, metrics)
+        )
+    if settings.zalo:
+        app.router.add_routes(
+            zalo_routes(intake, settings.zalo.app_id, settings.zalo.oa_secret, metrics)
+        )
+    if settings.telegram:
+        config = settings.telegram
+        application = build_application(config.token, config.api_base, config.polling)
+        register_handlers(application, intake)
+        runtime.telegram_app = application
+        if not config.polling:
+            app.router.add_routes(telegram_routes(application, config.webhook_secret, metrics))
+    app.router.add_routes(webchat_routes(intake, metrics))
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
+    app.cleanup_ctx.append(_services)
+    return app
+
+
+async def _services(app: web.Application) -> AsyncIterator[None]:
+    runtime = app[RUNTIME]
+    settings = runtime.settings
+    retriever = app.get(RETRIEVER) or await asyncio.to_thread(build_retriever, settings)
+    store = await asyncio.to_thread(Store, settings.database)
+    engine = Engine(retriever, store)
+    runtime.store, runtime.engine = store, engine
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
+    senders: dict[str, Sender] = {"web": WebChatSender()}
+    if settings.messenger:
+        config = settings.messenger
+        senders["messenger"] = MessengerSender(http, config.api_base, config.page_token)
+    if settings.zalo:
+        config = settings.zalo
+        tokens = ZaloTokens(store, http, config.oauth_base, config.app_id, config.app_secret)
+        await asyncio.to_thread(tokens.seed, config.access_token, config.refresh_token)
+        runtime.zalo_tokens = tokens
+        senders["zalo"] = ZaloSender(http, config.api_base, tokens)
+    application = runtime.telegram_app
+    if application is not None:
+        await application.initialize()
+        senders["telegram"] = TelegramSender(application)
+        await application.start()
+        if settings.telegram and settings.telegram.polling:
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    runtime.senders = senders
+
+    outbox = OutboxWorker(store, senders, runtime.metrics, settings.retry_cap_seconds)
+    inbox = InboxWorker(
+        engine,
+        lambda channel, reply: _parts(senders, channel, reply),
+        outbox.wake,
+        metrics=runtime.metrics,
+    )
+    runtime.inbox, runtime.outbox = inbox, outbox
+    runtime.intake.store, runtime.intake.wake = store, inbox.wake
+    poll = settings.poll_seconds
+    tasks = [asyncio.create_task(inbox.run(poll)), asyncio.create_task(outbox.run(poll))]
+    log.info("motcua serving channels: %s", ", ".join(sorted(senders)))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if application is not None:
+            if application.updater and application.updater.running:
+                await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+        await http.close()
+        await asyncio.to_thread(store.dispose)
+
+
+def _parts(senders: dict[str, Sender], channel: str, reply: Reply) -> list[Reply]:
+    sender = senders.get(channel)
+    return sender.parts(reply) if sender is not None else [reply]
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the store answers; 503 otherwise."""
+    runtime = request.app[RUNTIME]
+    if runtime.store is None:
+        return web.json_response({"status": "starting"}, status=503)
+
+    def ping() -> None:
+        with runtime.store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    try:
+        await asyncio.to_thread(ping)
+    except Exception as exc:  # the database is down or restarting
+        return web.json_response({"status": "unavailable", "error": str(exc)[:200]}, status=503)
+    return web.json_response({"status": "ok", "channels": sorted(runtime.senders)})
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    if runtime.store is not None:
+        with contextlib.suppress(Exception):
+            runtime.metrics.outbox_depth.set(await asyncio.to_thread(pending_count, runtime.store))
+    return web.Response(body=runtime.metrics.render(), content_type="text/plain")

@@ -1,0 +1,89 @@
+"""Facebook Messenger webhook: verification handshake, signature check, event parsing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.messages import Incoming
+from channels.intake import Intake
+from channels.webhook import Rejected, guarded, parse_json, same_secret
+
+CHANNEL = "messenger"
+
+
+def signature(body: bytes, app_secret: str) -> str:
+    """The ``X-Hub-Signature-256`` value Meta sends: HMAC-SHA256 of the raw body."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def parse_events(data: dict) -> list[Incoming]:
+    """Citizen messages in a webhook body (batches of entries and events); echoes of our own
+    messages, deliveries and reads are skipped."""
+    if data.get("object") != "page":
+        raise Rejected(400, "not a page subscription event")
+    messages = []
+    for entry in data["entry"]:
+        for event in entry.get("messaging", []):
+            sender = str(event["sender"]["id"])
+            sent_at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, UTC)
+            if "message" in event:
+                message = event["message"]
+                if message.get("is_echo"):
+                    continue
+                quick = message.get("quick_reply") or {}
+                messages.append(
+                    Incoming(
+                        CHANNEL,
+                        sender,
+                        text=str(message.get("text", ""))[:4000],
+                        payload=quick.get("payload"),
+                        message_id=str(message["mid"]),
+                        sent_at=sent_at,
+                    )
+                )
+            elif "postback" in event:
+                postback = event["postback"]
+                mid = postback.get("mid") or f"pb-{sender}-{event.get('timestamp')}"
+                messages.append(
+                    Incoming(
+                        CHANNEL,
+                        sender,
+                        text=str(postback.get("title", "")),
+                        payload=postback.get("payload"),
+                        message_id=str(mid),
+                        sent_at=sent_at,
+                    )
+                )
+    return messages
+
+
+def routes(intake: Intake, app_secret: str, verify_token: str, metrics=None) -> web.RouteTableDef:
+    table = web.RouteTableDef()
+
+    @table.get("/webhooks/messenger")
+    @guarded(CHANNEL, metrics)
+    async def verify(request: web.Request) -> web.Response:
+        query = request.query
+        if query.get("hub.mode") != "subscribe" or not same_secret(
+            query.get("hub.verify_token"), verify_token
+        ):
+            raise Rejected(403, "verification failed")
+        return web.Response(text=query.get("hub.challenge", ""))
+
+    @table.post("/webhooks/messenger")
+    @guarded(CHANNEL, metrics)
+    async def receive(request: web.Request) -> web.Response:
+        body = await request.read()
+        given = request.headers.get("X-Hub-Signature-256")
+        if given is None:
+            raise Rejected(401, "missing X-Hub-Signature-256")
+        if not same_secret(given, signature(body, app_secret)):
+            raise Rejected(403, "bad signature")
+        await intake.submit(parse_events(parse_json(body)))
+        return web.Response(text="EVENT_RECEIVED")
+
+    return table

@@ -1,0 +1,187 @@
+"""Stand-in of the Telegram Bot API (as python-telegram-bot calls it: form-encoded fields with
+JSON values under ``/bot<token>/<method>``), and of Telegram delivering updates to us."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+
+from channels.standin import Faults
+from channels.telegram.adapter import CALLBACK_DATA_BYTES, TEXT_LIMIT
+
+BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Một cửa", "username": "motcua_bot"}
+
+
+def tg_error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: dict = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=code)
+
+
+@dataclass
+class BotApiStandIn:
+    token: str
+    sent: list[dict] = field(default_factory=list)
+    answered_callbacks: list[str] = field(default_factory=list)
+    webhook: dict = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
+    _updates: list[dict] = field(default_factory=list)
+    _new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self.call)
+        return app
+
+    def throttle_next(self, count: int, retry_after: int = 1) -> None:
+        self.faults.fail_next(
+            count,
+            lambda: tg_error(429, f"Too Many Requests: retry after {retry_after}", retry_after),
+        )
+
+    def fail_next(self, count: int, status: int = 502) -> None:
+        self.faults.fail_next(count, lambda: tg_error(status, "Bad Gateway"))
+
+    def texts(self, chat_id: str | int) -> list[str]:
+        return [m["text"] for m in self.sent if str(m["chat_id"]) == str(chat_id)]
+
+    def queue_update(self, update: dict) -> None:
+        """Make ``update`` available to getUpdates (polling mode)."""
+        self._updates.append(update)
+        self._new_update.set()
+
+    async def call(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return tg_error(401, "Unauthorized")
+        method = request.match_info["method"]
+        fields = dict(await request.post()) if request.method == "POST" else dict(request.query)
+        handler = getattr(self, f"_{method}", None)
+        if handler is None:
+            return tg_error(404, "Not Found: method not found")
+        if method == "sendMessage":
+            failure = await self.faults.apply()
+            if failure is not None:
+                return failure
+        try:
+            result = await handler(fields)
+        except (KeyError, ValueError) as exc:
+            return tg_error(400, f"Bad Request: {exc}")
+        if isinstance(result, web.Response):
+            return result
+        return web.json_response({"ok": True, "result": result})
+
+    async def _getMe(self, fields: dict) -> dict:
+        return BOT_USER
+
+    async def _sendMessage(self, fields: dict) -> dict | web.Response:
+        text = str(fields["text"])
+        if not text or len(text) > TEXT_LIMIT:
+            return tg_error(400, "Bad Request: message text is empty or too long")
+        markup = json.loads(fields["reply_markup"]) if fields.get("reply_markup") else None
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if len(button.get("callback_data", "").encode()) > CALLBACK_DATA_BYTES:
+                    return tg_error(400, "Bad Request: BUTTON_DATA_INVALID")
+        record = {"chat_id": str(fields["chat_id"]), "text": text, "reply_markup": markup}
+        self.sent.append(record)
+        chat = {"id": int(fields["chat_id"]), "type": "private"}
+        return {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": text,
+        }
+
+    async def _answerCallbackQuery(self, fields: dict) -> bool:
+        self.answered_callbacks.append(str(fields["callback_query_id"]))
+        return True
+
+    async def _setWebhook(self, fields: dict) -> bool:
+        self.webhook = {"url": fields["url"], "secret_token": fields.get("secret_token")}
+        return True
+
+    async def _deleteWebhook(self, fields: dict) -> bool:
+        self.webhook = {}
+        return True
+
+    async def _getUpdates(self, fields: dict) -> list[dict]:
+        offset = int(fields.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates:
+            self._new_update.clear()
+            timeout = min(float(fields.get("timeout") or 0), 2.0)
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except TimeoutError:
+                return []
+        return list(self._updates)
+
+
+@dataclass
+class TelegramPlatform:
+    """Telegram's side: builds updates and posts them to our webhook with the secret token."""
+
+    webhook_url: str
+    secret: str
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def text_update(self, chat_id: int, text: str) -> dict:
+        user = {"id": chat_id, "is_bot": False, "first_name": "Dân"}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": user,
+            "text": text,
+        }
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def button_update(self, chat_id: int, data: str) -> dict:
+        user = {"id": chat_id, "is_bot": False, "first_name": "Dân"}
+        message = {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": "…",
+        }
+        query = {
+            "id": f"cq{next(self._message_ids)}",
+            "from": user,
+            "chat_instance": "ci",
+            "data": data,
+            "message": message,
+        }
+        return {"update_id": next(self._update_ids), "callback_query": query}
+
+    async def post(
+        self, session: aiohttp.ClientSession, update: dict | bytes, secret: str | None = None
+    ) -> aiohttp.ClientResponse:
+        raw = update if isinstance(update, bytes) else json.dumps(update).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Telegram-Bot-Api-Secret-Token": secret or self.secret,
+        }
+        async with session.post(self.webhook_url, data=raw, headers=headers) as response:
+            await response.read()
+            return response
+
+    async def say(
+        self, session: aiohttp.ClientSession, chat_id: int, text: str
+    ) -> aiohttp.ClientResponse:
+        return await self.post(session, self.text_update(chat_id, text))
+
+    async def press(
+        self, session: aiohttp.ClientSession, chat_id: int, data: str
+    ) -> aiohttp.ClientResponse:
+        return await self.post(session, self.button_update(chat_id, data))
