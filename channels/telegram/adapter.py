@@ -7,12 +7,14 @@ Telegram gets a 503 and delivers the update again.
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.messages import Incoming, Reply
 from channels.base import PermanentFailure, RetryLater, split_reply
@@ -118,7 +120,9 @@ class TelegramSender:
                 chat_id=int(user_id), text=text[:TEXT_LIMIT], reply_markup=self.keyboard(reply)
             )
         except RetryAfter as exc:
-            wait = exc.retry_after
+            with warnings.catch_warnings():  # PTB 22 warns that the type will change
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             raise RetryLater(f"Telegram flood control: {exc}", delay=seconds) from exc
         except (Forbidden, BadRequest) as exc:

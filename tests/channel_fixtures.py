@@ -1,0 +1,89 @@
+"""Fixtures for round trips: the platform stand-ins, our server on loopback, and waiting."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.config import Settings
+from bot.server import RUNTIME, Runtime, create_app
+from channels.messenger.standin import MessengerPlatform
+from channels.standins import StandIns
+from channels.telegram.standin import TelegramPlatform
+from channels.zalo.standin import ZaloPlatform
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until ``check()`` holds (the workers run in the background)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+@dataclass
+class Rig:
+    """Our server, the stand-ins, and the platform sides that post to it."""
+
+    url: str
+    standins: StandIns
+    runtime: Runtime
+    http: aiohttp.ClientSession
+    messenger: MessengerPlatform
+    zalo: ZaloPlatform
+    telegram: TelegramPlatform
+
+
+async def start_rig(settings: Settings, retriever, standins: StandIns) -> tuple[TestServer, Rig]:
+    settings = standins.configure(settings)
+    app = create_app(settings, retriever=retriever)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    url = str(server.make_url("")).rstrip("/")
+    messenger, zalo, telegram = standins.platforms(url)
+    http = aiohttp.ClientSession()
+    return server, Rig(url, standins, app[RUNTIME], http, messenger, zalo, telegram)
+
+
+@pytest.fixture
+async def standins() -> AsyncIterator[StandIns]:
+    started = await StandIns.start()
+    yield started
+    await started.stop()
+
+
+@pytest.fixture
+def fast_settings(tmp_path) -> Settings:
+    """SQLite in a temp dir; workers poll often and retries wait at most 0.2 s."""
+    return Settings(data_dir=tmp_path, encoder="none", poll_seconds=0.05, retry_cap_seconds=0.2)
+
+
+@pytest.fixture
+async def rig(fast_settings, hybrid_retriever, standins) -> AsyncIterator[Rig]:
+    server, started = await start_rig(fast_settings, hybrid_retriever, standins)
+    yield started
+    await started.http.close()
+    await server.close()
+
+
+@pytest.fixture
+async def pg_rig(fast_settings, hybrid_retriever, standins, pg_url) -> AsyncIterator[Rig]:
+    from sqlmodel import SQLModel
+
+    from feedback.store import Store
+
+    store = Store(pg_url)
+    SQLModel.metadata.drop_all(store.engine)
+    SQLModel.metadata.create_all(store.engine)
+    store.dispose()
+    settings = replace(fast_settings, database_url=pg_url)
+    server, started = await start_rig(settings, hybrid_retriever, standins)
+    yield started
+    await started.http.close()
+    await server.close()
