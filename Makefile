@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup run test lint format eval bench clean
+.PHONY: setup run demo test lint format eval bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,13 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-## The main job on embedded defaults: a short conversation through the console channel
-## (embedded catalogue, SQLite under var/). `.venv/bin/motcua chat` talks interactively.
+## The main job on embedded defaults: every channel on one server (http://127.0.0.1:8080/chat),
+## platforms without secrets wired to local stand-ins, embedded catalogue, SQLite under var/.
 run: setup
+	$(BIN)/motcua serve
+
+## A scripted conversation on the console channel (no server).
+demo: setup
 	printf '%s\n' "xin chao" "lam cccd lan dau can giay to gi" "mat bao lau" "o dau" "Tu Son" \
 		"gop y" "Nen co them cho de xe cho nguoi dan" "/1" "/1" "/1" \
 		| $(BIN)/motcua chat --user demo

@@ -209,3 +209,18 @@ def test_console_channel_drives_the_same_engine(engine):
     text = out.getvalue()
     assert "trợ lý một cửa" in text
     assert "0204.3531.111" in text  # "/3" pressed the "talk to staff" button
+
+
+def test_a_flood_from_one_sender_is_slowed_without_slowing_others(hybrid_retriever, store):
+    engine = Engine(hybrid_retriever, store, flood_limit=5)
+    flooder, neighbour = Chat(engine, user="flood"), Chat(engine, user="calm")
+    answered = [bool(flooder.say("đăng ký khai tử")) for _ in range(5)]
+    assert all(answered)
+    notice = flooder.say("đăng ký khai tử")
+    assert "nhiều tin quá nhanh" in notice[0].text
+    assert flooder.say("đăng ký khai tử") == []  # stored, not answered
+    neighbour.say("đăng ký khai tử")
+    assert "khai tử" in neighbour.text.lower()
+    with engine.store.session() as session:
+        stored = session.exec(select(Message).where(Message.direction == "in")).all()
+    assert len(stored) == 8  # every message kept, for staff to read
