@@ -159,3 +159,15 @@ class PlatformToken(SQLModel, table=True):
     refresh_token: str = Field(sa_column=Column(Text, nullable=False))
     expires_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffUser(SQLModel, table=True):
+    """A hotline staff member or an admin of the staff web."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(default="", max_length=128)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(default="staff", max_length=16)  # staff | admin
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)

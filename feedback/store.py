@@ -13,15 +13,16 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from feedback import models  # noqa: F401  (registers the tables)
+from feedback.migrate import upgrade
 
 
 class Store:
     """Owns the engine; hands out sessions."""
 
-    def __init__(self, url: str, create: bool = True) -> None:
+    def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -31,8 +32,8 @@ class Store:
             _serialise_sqlite_writes(self.engine)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-        if create:
-            SQLModel.metadata.create_all(self.engine)
+        if migrate:
+            upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -74,14 +74,9 @@ async def rig(fast_settings, hybrid_retriever, standins) -> AsyncIterator[Rig]:
 
 @pytest.fixture
 async def pg_rig(fast_settings, hybrid_retriever, standins, pg_url) -> AsyncIterator[Rig]:
-    from sqlmodel import SQLModel
+    from tests.conftest import reset_postgres
 
-    from feedback.store import Store
-
-    store = Store(pg_url)
-    SQLModel.metadata.drop_all(store.engine)
-    SQLModel.metadata.create_all(store.engine)
-    store.dispose()
+    reset_postgres(pg_url)
     settings = replace(fast_settings, database_url=pg_url)
     server, started = await start_rig(settings, hybrid_retriever, standins)
     yield started

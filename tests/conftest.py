@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
 
 from bot.engine import Engine
 from bot.messages import Incoming, Reply
@@ -73,6 +72,16 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
+def reset_postgres(url: str) -> None:
+    """Empty the test database completely (tables and migration history)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path) -> Iterator[Store]:
     """An empty store on each backend."""
@@ -80,9 +89,8 @@ def store(request, tmp_path) -> Iterator[Store]:
         store = Store(f"sqlite:///{tmp_path / 'motcua.db'}")
     else:
         url = request.getfixturevalue("pg_url")
+        reset_postgres(url)
         store = Store(url)
-        SQLModel.metadata.drop_all(store.engine)
-        SQLModel.metadata.create_all(store.engine)
     yield store
     store.dispose()
 
