@@ -81,6 +81,45 @@ def cmd_standins(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from feedback.store import Store
+    from feedback.users import add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("motcua: passwords differ", file=sys.stderr)
+            return 2
+    store = Store(_settings(args).database)
+    with store.session() as session:
+        user = add_user(session, args.username, password, args.role, args.name or "")
+        print(f"created {user.role} {user.username}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from feedback.store import Store
+
+    Store(_settings(args).database).dispose()  # opening the store applies the migrations
+    print("database is at the current schema")
+    return 0
+
+
+def cmd_db_purge(args: argparse.Namespace) -> int:
+    from feedback.privacy import purge_old_conversations
+    from feedback.store import Store
+
+    settings = _settings(args)
+    days = args.days or settings.retention_days
+    removed = purge_old_conversations(Store(settings.database), days)
+    print(f"purged {removed} conversations idle for more than {days} days")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from knowledge import evaluation
 
@@ -187,6 +226,24 @@ def parser() -> argparse.ArgumentParser:
     standins.add_argument("--zalo-port", type=int, default=8702)
     standins.add_argument("--telegram-port", type=int, default=8703)
     standins.set_defaults(func=cmd_standins)
+
+    users = sub.add_parser("users", help="staff and admin accounts")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser(
+        "add", help="create an account (password asked, or --password-stdin)"
+    )
+    add.add_argument("username")
+    add.add_argument("--role", choices=("staff", "admin"), default="staff")
+    add.add_argument("--name", help="the name shown to colleagues")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(func=cmd_users_add)
+
+    db = sub.add_parser("db", help="the store: migrations and retention")
+    db_sub = db.add_subparsers(dest="action", required=True)
+    db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(func=cmd_db_upgrade)
+    purge = db_sub.add_parser("purge", help="delete conversations older than the retention")
+    purge.add_argument("--days", type=int, help="default: MOTCUA_RETENTION_DAYS (365)")
+    purge.set_defaults(func=cmd_db_purge)
 
     ev = sub.add_parser("eval", help="measure retrieval on labelled questions (JSONL)")
     ev.add_argument("--questions", required=True)

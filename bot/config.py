@@ -47,6 +47,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     poll_seconds: float = 1.0  # how often idle workers look for due work
     retry_cap_seconds: float = 300.0  # the longest wait before a failed reply is retried
+    session_key: str | None = None  # base64 of 32 bytes; None: kept in data_dir/session.key
+    cookie_secure: bool = True  # staff cookies only over HTTPS (browsers allow localhost)
+    retention_days: int = 365  # conversations idle longer are purged by `motcua db purge`
     messenger: MessengerConfig | None = None  # None: served by the local stand-in
     zalo: ZaloConfig | None = None
     telegram: TelegramConfig | None = None
@@ -85,6 +88,9 @@ class Settings:
             database_url=env.get("MOTCUA_DATABASE_URL") or None,
             host=env.get("MOTCUA_HOST", "127.0.0.1"),
             port=int(env.get("MOTCUA_PORT", "8080")),
+            session_key=env.get("MOTCUA_SESSION_KEY") or None,
+            cookie_secure=env.get("MOTCUA_COOKIE_SECURE", "1") not in ("0", "false", "no"),
+            retention_days=int(env.get("MOTCUA_RETENTION_DAYS", "365")),
             messenger=_messenger(env),
             zalo=_zalo(env),
             telegram=_telegram(env),

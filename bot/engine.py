@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -28,7 +27,7 @@ from feedback.conversations import (
     message_seen,
     recent_incoming,
 )
-from feedback.models import Conversation, EscalationCase
+from feedback.models import Conversation
 from feedback.store import Store
 from knowledge.communes import CommuneDirectory, bac_ninh
 from knowledge.query import guess_language
@@ -40,15 +39,6 @@ FLOOD_WINDOW = timedelta(seconds=60)
 FLOOD_LIMIT = 20  # messages a citizen may send in FLOOD_WINDOW before the bot slows them down
 
 AfterTurn = Callable[[Session, Conversation, list[Reply]], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Outbound:
-    """Replies addressed to a citizen (for staff messages and notifications)."""
-
-    channel: str
-    user_id: str
-    replies: list[Reply]
 
 
 class Engine:
@@ -115,35 +105,6 @@ class Engine:
                 procedure_code=reply.procedure_code,
             )
         return replies
-
-    def staff_reply(self, case_id: int, staff: str, text: str) -> Outbound:
-        """A staff member's message to the citizen of an escalated case (taking the case)."""
-        with self.store.session() as session:
-            case, conversation = self._case(session, case_id)
-            escalations.take_case(session, case, staff)
-            log_message(session, conversation, "out", text, "staff")
-            return Outbound(conversation.channel, conversation.user_id, [Reply(text)])
-
-    def hand_back(self, case_id: int) -> Outbound:
-        """Close the case and let the bot answer again; tells the citizen."""
-        with self.store.session() as session:
-            case, conversation = self._case(session, case_id)
-            escalations.close_case(session, case)
-            state = ConversationState.from_json(conversation.state)
-            state.reset()
-            conversation.state = state.to_json()
-            reply = Reply(say(state.language, "handed_back"))
-            log_message(session, conversation, "out", reply.text, "bot")
-            return Outbound(conversation.channel, conversation.user_id, [reply])
-
-    @staticmethod
-    def _case(session: Session, case_id: int) -> tuple[EscalationCase, Conversation]:
-        case = session.get(EscalationCase, case_id)
-        if case is None:
-            raise LookupError(f"no escalation case {case_id}")
-        conversation = session.get(Conversation, case.conversation_id)
-        assert conversation is not None
-        return case, conversation
 
 
 class _Turn:

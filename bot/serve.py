@@ -32,6 +32,10 @@ async def serve(settings: Settings) -> None:
     print(f"motcua is serving on {base}", flush=True)
     print(f"  web chat:  {base}/chat", flush=True)
     print(f"  webhooks:  {base}/webhooks/messenger, /webhooks/zalo, /webhooks/telegram", flush=True)
+    print(
+        f"  staff:     {base}/staff   (accounts: motcua users add NAME --role staff|admin)",
+        flush=True,
+    )
     print(f"  health:    {base}/healthz   metrics: {base}/metrics", flush=True)
     if standins is not None:
         for server in standins.servers:

@@ -23,6 +23,7 @@ from bot.engine import Engine
 from bot.inbox import InboxWorker
 from bot.messages import Reply
 from bot.outbox import OutboxWorker, pending_count
+from bot.staff import StaffDesk
 from channels.base import Sender
 from channels.intake import Intake
 from channels.messenger.inbound import routes as messenger_routes
@@ -40,6 +41,8 @@ from channels.zalo.inbound import routes as zalo_routes
 from channels.zalo.outbound import ZaloSender
 from channels.zalo.tokens import ZaloTokens
 from feedback.store import Store
+from feedback.web.app import setup_staff_web
+from feedback.web.context import StaffContext
 from knowledge.retriever import Retriever
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class Runtime:
     inbox: InboxWorker | None = None
     outbox: OutboxWorker | None = None
     zalo_tokens: ZaloTokens | None = None
+    staff: StaffContext | None = None
+    desk: StaffDesk | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -92,6 +97,9 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
         if not config.polling:
             app.router.add_routes(telegram_routes(application, config.webhook_secret, metrics))
     app.router.add_routes(webchat_routes(intake, metrics))
+    runtime.staff = setup_staff_web(
+        app, settings.data_dir, settings.session_key, settings.cookie_secure
+    )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
     app.cleanup_ctx.append(_services)
@@ -134,6 +142,12 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     )
     runtime.inbox, runtime.outbox = inbox, outbox
     runtime.intake.store, runtime.intake.wake = store, inbox.wake
+    runtime.desk = StaffDesk(
+        store, lambda channel, reply: _parts(senders, channel, reply), outbox.wake
+    )
+    if runtime.staff is not None:
+        runtime.staff.store, runtime.staff.desk = store, runtime.desk
+        runtime.staff.catalogue = retriever.catalogue
     poll = settings.poll_seconds
     tasks = [asyncio.create_task(inbox.run(poll)), asyncio.create_task(outbox.run(poll))]
     log.info("motcua serving channels: %s", ", ".join(sorted(senders)))

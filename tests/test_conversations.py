@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.engine import Engine
+from bot.staff import StaffDesk
 from bot.state import ConversationState
 from feedback.models import (
     Conversation,
     EscalationCase,
     FeedbackItem,
     Message,
+    OutboxMessage,
     Rating,
     UnansweredQuestion,
 )
@@ -84,11 +86,15 @@ def test_escalation_silences_the_bot_until_staff_hand_back(chat, engine):
     assert chat.say("alo, có ai không?") == []
     with engine.store.session() as session:
         case = session.exec(select(EscalationCase)).one()
-    out = engine.staff_reply(case.id, "staff-lan", "Chào anh, em là Lan ở tổng đài.")
-    assert (out.channel, out.user_id) == ("zalo", "citizen-1")
-    assert out.replies[0].text.startswith("Chào anh")
-    back = engine.hand_back(case.id)
-    assert "Trợ lý tự động" in back.replies[0].text
+    desk = StaffDesk(engine.store)
+    desk.reply(case.id, "staff-lan", "Chào anh, em là Lan ở tổng đài.")
+    desk.hand_back(case.id, "staff-lan")
+    with engine.store.session() as session:
+        outbox = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        case = session.get(EscalationCase, case.id)
+    assert [(o.channel, o.user_id) for o in outbox] == [("zalo", "citizen-1")] * 2
+    assert "Chào anh" in outbox[0].body and "Trợ lý tự động" in outbox[1].body
+    assert (case.status, case.assignee) == ("closed", "staff-lan")
     chat.say("đăng ký tạm trú")
     assert "Đăng ký tạm trú" in chat.text
     with engine.store.session() as session:

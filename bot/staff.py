@@ -1,0 +1,158 @@
+"""What hotline staff and admins do to conversations and feedback, with the citizen told on
+their own channel: each message to a citizen is written to the outbox in the same transaction
+as the change it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.phrases import say
+from bot.state import ConversationState
+from feedback import escalations
+from feedback.conversations import log_message
+from feedback.models import Conversation, EscalationCase, FeedbackEvent, FeedbackItem, utcnow
+from feedback.store import Store
+from feedback.tickets import STATUSES, find_by_ticket
+
+Split = Callable[[str, Reply], list[Reply]]
+
+
+class StaffDesk:
+    def __init__(
+        self, store: Store, split: Split | None = None, wake: Callable[[], None] = lambda: None
+    ):
+        self.store = store
+        self.split = split or (lambda channel, reply: [reply])
+        self.wake = wake
+
+    def _send(
+        self, session: Session, conversation: Conversation, replies: list[Reply], author: str
+    ) -> None:
+        for reply in replies:
+            log_message(session, conversation, "out", reply.text, author)
+        pieces = [p for reply in replies for p in self.split(conversation.channel, reply)]
+        enqueue(session, conversation.channel, conversation.user_id, pieces)
+
+    @staticmethod
+    def _case(session: Session, case_id: int) -> tuple[EscalationCase, Conversation]:
+        case = session.get(EscalationCase, case_id)
+        if case is None:
+            raise LookupError(f"no escalation case {case_id}")
+        conversation = session.get(Conversation, case.conversation_id)
+        assert conversation is not None
+        return case, conversation
+
+    def take(self, case_id: int, staff: str) -> EscalationCase:
+        with self.store.session() as session:
+            case, _ = self._case(session, case_id)
+            if case.status == "closed":
+                raise ValueError("this case is closed")
+            return escalations.take_case(session, case, staff)
+
+    def reply(self, case_id: int, staff: str, text: str) -> None:
+        """Send ``text`` to the citizen on their channel (taking the case if still open)."""
+        text = text.strip()
+        if not text:
+            raise ValueError("empty reply")
+        with self.store.session() as session:
+            case, conversation = self._case(session, case_id)
+            if case.status == "closed":
+                raise ValueError("this case is closed")
+            escalations.take_case(session, case, case.assignee or staff)
+            self._send(session, conversation, [Reply(text[:4000])], "staff")
+        self.wake()
+
+    def hand_back(self, case_id: int, staff: str) -> None:
+        """Close the case and let the bot answer again; the citizen is told."""
+        self._close(case_id, staff, tell="handed_back")
+
+    def close(self, case_id: int, staff: str) -> None:
+        """Close the case without a message (staff have said goodbye); the bot resumes."""
+        self._close(case_id, staff, tell=None)
+
+    def _close(self, case_id: int, staff: str, tell: str | None) -> None:
+        with self.store.session() as session:
+            case, conversation = self._case(session, case_id)
+            case.assignee = case.assignee or staff
+            escalations.close_case(session, case)
+            state = ConversationState.from_json(conversation.state)
+            state.reset()
+            conversation.state = state.to_json()
+            session.add(conversation)
+            if tell:
+                self._send(session, conversation, [Reply(say(state.language, tell))], "bot")
+        self.wake()
+
+    def update_feedback(
+        self,
+        ticket: str,
+        actor: str,
+        *,
+        status: str | None = None,
+        assignee: str | None = None,
+        note: str | None = None,
+        due_date: datetime | None = None,
+        reply_to_citizen: str | None = None,
+    ) -> FeedbackItem:
+        """Change a feedback item; every change goes into its history. Resolving or rejecting
+        it tells the citizen, with the ticket code, on the channel they wrote from."""
+        with self.store.session() as session:
+            item = find_by_ticket(session, ticket)
+            if item is None:
+                raise LookupError(f"no feedback {ticket}")
+            events: list[tuple[str, str]] = []
+            if assignee is not None and assignee != (item.assignee or ""):
+                item.assignee = assignee or None
+                events.append(("assigned", assignee or "(unassigned)"))
+                if item.status == "new" and assignee:
+                    item.status = "assigned"
+                    events.append(("status", "assigned"))
+            if due_date is not None and due_date != item.due_date:
+                item.due_date = due_date
+                events.append(("due_date", due_date.date().isoformat()))
+            if status is not None and status != item.status:
+                if status not in STATUSES:
+                    raise ValueError(f"unknown status {status!r}")
+                item.status = status
+                events.append(("status", status))
+            if note:
+                events.append(("note", note.strip()[:2000]))
+            if not events:
+                return item
+            item.updated_at = utcnow()
+            session.add(item)
+            for action, detail in events:
+                session.add(
+                    FeedbackEvent(feedback_id=item.id, actor=actor, action=action, detail=detail)
+                )
+            if status in ("resolved", "rejected"):
+                self._notify_outcome(session, item, reply_to_citizen)
+        self.wake()
+        return item
+
+    def _notify_outcome(self, session: Session, item: FeedbackItem, message: str | None) -> None:
+        conversation = (
+            session.get(Conversation, item.conversation_id) if item.conversation_id else None
+        )
+        if conversation is None:
+            return  # the conversation was purged; staff contact the citizen by phone
+        lang = conversation.language
+        note = f" {message.strip()}" if message and message.strip() else ""
+        text = say(
+            lang,
+            "resolved_notice",
+            ticket=item.ticket,
+            status=say(lang, f"status_{item.status}"),
+            note=note,
+        )
+        self._send(session, conversation, [Reply(text)], "staff")
+        session.add(
+            FeedbackEvent(
+                feedback_id=item.id, actor="system", action="notified", detail=conversation.channel
+            )
+        )

@@ -1,0 +1,27 @@
+"""Helpers shared by the staff pages: rendering with the signed-in user and CSRF token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from feedback.web.auth import csrf_token
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """A stored UTC time as Vietnam time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL).strftime(fmt)
+
+
+async def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
+    context.update(user=request.get("user"), csrf=await csrf_token(request))
+    return aiohttp_jinja2.render_template(template, request, context, status=status)

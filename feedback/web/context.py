@@ -1,0 +1,28 @@
+"""What the staff web needs from the running server, filled in when it starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.staff import StaffDesk
+from feedback.store import Store
+from knowledge.schema import Catalogue
+
+
+@dataclass
+class StaffContext:
+    store: Store | None = None
+    desk: StaffDesk | None = None
+    catalogue: Catalogue | None = None
+    listeners: set = field(default_factory=set)
+
+    def procedure_name(self, code: str | None) -> str:
+        if not code or self.catalogue is None:
+            return code or ""
+        procedure = self.catalogue.get(code)
+        return procedure.name if procedure else code
+
+
+STAFF = web.AppKey("staff", StaffContext)

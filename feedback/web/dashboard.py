@@ -1,0 +1,123 @@
+"""The admin dashboard: the figures a province reports, with charts, and CSV exports."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from feedback.stats import Dashboard, dashboard
+from feedback.web.auth import require
+from feedback.web.common import local_time, page
+from feedback.web.context import STAFF
+from feedback.web.tickets import csv_response
+
+routes = web.RouteTableDef()
+EXPORTS = ("daily", "procedures", "unanswered", "ratings")
+
+
+def _days(request: web.Request) -> int:
+    try:
+        return max(1, min(366, int(request.query.get("days", "30"))))
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text="days must be a number") from exc
+
+
+def _board(request: web.Request):
+    """A function computing the dashboard for the requested window (run in a thread)."""
+    store = request.app[STAFF].store
+    days = _days(request)
+
+    def compute() -> Dashboard:
+        with store.session() as session:
+            return dashboard(session, days)
+
+    return compute
+
+
+def bars(items: list[tuple[str, int]], width: int = 560, bar: int = 22) -> dict:
+    """Geometry of a horizontal bar chart for the template (labels, values, lengths)."""
+    top = max((v for _, v in items), default=0) or 1
+    return {
+        "width": width,
+        "height": bar * len(items) + 4,
+        "rows": [
+            {
+                "label": label,
+                "value": value,
+                "y": i * bar,
+                "length": round((width - 260) * value / top),
+            }
+            for i, (label, value) in enumerate(items)
+        ],
+    }
+
+
+@routes.get("/staff/dashboard")
+@require("admin")
+async def dashboard_page(request: web.Request) -> web.Response:
+    staff = request.app[STAFF]
+    board = await asyncio.to_thread(_board(request))
+    per_day: dict[str, int] = {}
+    for row in board.daily:
+        per_day[row["day"]] = per_day.get(row["day"], 0) + row["conversations"]
+    procedures = [(staff.procedure_name(code)[:60], n) for code, n in board.top_procedures]
+    channels = [(name, v["conversations"]) for name, v in sorted(board.per_channel.items())]
+    unanswered = [
+        {"at": local_time(u.created_at), "text": u.text, "topic": u.topic or ""}
+        for u in board.unanswered
+    ]
+    return await page(
+        request,
+        "dashboard.html",
+        board=board,
+        days=_days(request),
+        daily_chart=bars(sorted(per_day.items())[-31:], bar=18),
+        channel_chart=bars(channels),
+        procedure_chart=bars(procedures),
+        ratings=[
+            (staff.procedure_name(code)[:60], up, down)
+            for code, up, down in board.ratings_by_procedure
+        ],
+        unanswered=unanswered,
+        exports=EXPORTS,
+    )
+
+
+@routes.get("/staff/export/{name}.csv")
+@require("admin")
+async def export(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if name not in EXPORTS:
+        raise web.HTTPNotFound(text="no such export")
+    staff = request.app[STAFF]
+    board = await asyncio.to_thread(_board(request))
+    if name == "daily":
+        return csv_response(
+            "hoi-thoai-theo-ngay", ["day", "channel", "conversations", "helped"], board.daily
+        )
+    if name == "procedures":
+        rows = [
+            {"code": code, "name": staff.procedure_name(code), "answers": n}
+            for code, n in board.top_procedures
+        ]
+        return csv_response("thu-tuc-hoi-nhieu", ["code", "name", "answers"], rows)
+    if name == "unanswered":
+        rows = [
+            {
+                "at": local_time(u.created_at),
+                "question": u.text,
+                "best_code": u.best_code or "",
+                "confidence": f"{u.confidence:.2f}",
+                "topic": u.topic or "",
+            }
+            for u in board.unanswered
+        ]
+        return csv_response(
+            "cau-hoi-chua-tra-loi", ["at", "question", "best_code", "confidence", "topic"], rows
+        )
+    rows = [
+        {"code": code, "name": staff.procedure_name(code), "helpful": up, "not_helpful": down}
+        for code, up, down in board.ratings_by_procedure
+    ]
+    return csv_response("danh-gia", ["code", "name", "helpful", "not_helpful"], rows)

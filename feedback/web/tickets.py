@@ -1,0 +1,195 @@
+"""The feedback queue: filters, search, assignment, status changes, notes, CSV export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import UTC, date, datetime, time
+
+from aiohttp import web
+from sqlalchemy import or_
+from sqlmodel import select
+
+from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
+from feedback.privacy import mask_pii
+from feedback.tickets import CATEGORIES, STATUSES
+from feedback.web.auth import require
+from feedback.web.common import LOCAL, local_time, page
+from feedback.web.context import STAFF
+
+routes = web.RouteTableDef()
+FILTERS = ("status", "category", "channel", "assignee", "since", "until", "q")
+CSV_COLUMNS = [
+    "ticket",
+    "created",
+    "channel",
+    "category",
+    "status",
+    "assignee",
+    "due",
+    "name",
+    "phone",
+    "content",
+]
+
+
+def _day(value: str | None, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=f"bad date {value!r}; use YYYY-MM-DD") from exc
+    local = datetime.combine(day, time.max if end else time.min, tzinfo=LOCAL)
+    return local.astimezone(UTC)
+
+
+def _query(filters: dict[str, str]):
+    query = select(FeedbackItem).order_by(FeedbackItem.created_at.desc())
+    for name in ("status", "category", "channel", "assignee"):
+        if filters.get(name):
+            query = query.where(getattr(FeedbackItem, name) == filters[name])
+    if (since := _day(filters.get("since"))) is not None:
+        query = query.where(FeedbackItem.created_at >= since)
+    if (until := _day(filters.get("until"), end=True)) is not None:
+        query = query.where(FeedbackItem.created_at <= until)
+    if filters.get("q"):
+        needle = f"%{filters['q'].strip()}%"
+        query = query.where(
+            or_(
+                FeedbackItem.content.ilike(needle),
+                FeedbackItem.ticket.ilike(needle),
+                FeedbackItem.contact_name.ilike(needle),
+            )
+        )
+    return query
+
+
+def _filters(request: web.Request) -> dict[str, str]:
+    return {name: request.query.get(name, "").strip() for name in FILTERS}
+
+
+def _row(item: FeedbackItem, show_phone: bool) -> dict:
+    return {
+        "ticket": item.ticket,
+        "created": local_time(item.created_at),
+        "channel": item.channel,
+        "category": item.category,
+        "status": item.status,
+        "assignee": item.assignee or "",
+        "due": local_time(item.due_date, "%d/%m/%Y"),
+        "name": item.contact_name or "",
+        "phone": (item.phone or "") if show_phone else mask_pii(item.phone or ""),
+        "content": item.content if show_phone else mask_pii(item.content),
+    }
+
+
+def _list(
+    store, filters: dict[str, str], show_phone: bool, limit: int
+) -> tuple[list[dict], list[str]]:
+    with store.session() as session:
+        items = session.exec(_query(filters).limit(limit)).all()
+        staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
+    return [_row(i, show_phone) for i in items], list(staff)
+
+
+@routes.get("/staff/feedback")
+@require()
+async def feedback_list(request: web.Request) -> web.Response:
+    filters = _filters(request)
+    is_admin = request["user"]["role"] == "admin"
+    rows, staff = await asyncio.to_thread(_list, request.app[STAFF].store, filters, is_admin, 500)
+    return await page(
+        request,
+        "feedback_list.html",
+        rows=rows,
+        filters=filters,
+        staff=staff,
+        statuses=STATUSES,
+        categories=CATEGORIES,
+        channels=("zalo", "messenger", "telegram", "web"),
+    )
+
+
+@routes.get("/staff/feedback.csv")
+@require()
+async def feedback_csv(request: web.Request) -> web.Response:
+    """The filtered list as CSV (UTF-8 with BOM for spreadsheet programs); phone numbers are
+    masked unless the user is an admin."""
+    is_admin = request["user"]["role"] == "admin"
+    rows, _ = await asyncio.to_thread(
+        _list, request.app[STAFF].store, _filters(request), is_admin, 100_000
+    )
+    return csv_response("gop-y", CSV_COLUMNS, rows)
+
+
+def csv_response(name: str, columns: list[str], rows: list[dict]) -> web.Response:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    stamp = datetime.now(LOCAL).strftime("%Y%m%d")
+    return web.Response(
+        body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'},
+    )
+
+
+def _detail(store, ticket: str, show_phone: bool) -> dict:
+    with store.session() as session:
+        item = session.exec(select(FeedbackItem).where(FeedbackItem.ticket == ticket)).first()
+        if item is None:
+            raise web.HTTPNotFound(text="no such ticket")
+        events = session.exec(
+            select(FeedbackEvent)
+            .where(FeedbackEvent.feedback_id == item.id)
+            .order_by(FeedbackEvent.id)
+        ).all()
+        staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
+        history = [
+            {
+                "at": local_time(e.created_at),
+                "actor": e.actor,
+                "action": e.action,
+                "detail": e.detail,
+            }
+            for e in events
+        ]
+    return {"item": _row(item, show_phone), "history": history, "staff": list(staff)}
+
+
+@routes.get("/staff/feedback/{ticket}")
+@require()
+async def feedback_detail(request: web.Request) -> web.Response:
+    # The person handling an item sees the phone number to call back; lists and exports mask it.
+    view = await asyncio.to_thread(
+        _detail, request.app[STAFF].store, request.match_info["ticket"], True
+    )
+    return await page(request, "feedback_detail.html", statuses=STATUSES, **view)
+
+
+@routes.post("/staff/feedback/{ticket}")
+@require()
+async def feedback_update(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    ticket = request.match_info["ticket"]
+    due = str(form.get("due_date") or "")
+    try:
+        await asyncio.to_thread(
+            request.app[STAFF].desk.update_feedback,
+            ticket,
+            request["user"]["username"],
+            status=str(form.get("status") or "") or None,
+            assignee=str(form["assignee"]) if "assignee" in form else None,
+            note=str(form.get("note") or "") or None,
+            due_date=_day(due, end=True) if due else None,
+            reply_to_citizen=str(form.get("reply") or "") or None,
+        )
+    except LookupError as exc:
+        raise web.HTTPNotFound(text=str(exc)) from exc
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from exc
+    raise web.HTTPSeeOther(f"/staff/feedback/{ticket}")
