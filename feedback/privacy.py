@@ -6,7 +6,8 @@ import logging
 import re
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, update
+from sqlmodel import select
 
 from feedback.models import (
     Conversation,
@@ -66,20 +67,19 @@ def purge_old_conversations(store: Store, retention_days: int) -> int:
             FeedbackItem.conversation_id.is_not(None),
         )
         open_cases = select(EscalationCase.conversation_id).where(EscalationCase.status != "closed")
-        stale = session.exec(
+        ids = session.exec(
             select(Conversation.id).where(
                 Conversation.updated_at < cutoff,
                 Conversation.id.not_in(open_feedback),
                 Conversation.id.not_in(open_cases),
             )
         ).all()
-        ids = [row[0] if isinstance(row, tuple) else row for row in stale]
         if not ids:
             return 0
         for model in (Message, Rating, UnansweredQuestion, EscalationCase):
             session.exec(delete(model).where(model.conversation_id.in_(ids)))
         session.exec(
-            FeedbackItem.__table__.update()
+            update(FeedbackItem)
             .where(FeedbackItem.conversation_id.in_(ids))
             .values(conversation_id=None)
         )

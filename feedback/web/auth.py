@@ -23,6 +23,7 @@ from feedback.web.context import STAFF
 COOKIE = "motcua_staff"
 SESSION_HOURS = 10
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+USER = web.RequestKey("user", dict)  # the signed-in user, set by require()
 
 
 def session_key(data_dir: Path, configured: str | None = None) -> bytes:
@@ -87,7 +88,7 @@ def require(role: str = "staff") -> Callable[[Handler], Handler]:
                 raise web.HTTPForbidden(text="admins only")
             if request.method == "POST":
                 await check_csrf(request)
-            request["user"] = user
+            request[USER] = user
             return await handler(request)
 
         return wrapper
@@ -101,7 +102,8 @@ routes = web.RouteTableDef()
 @routes.get("/staff/login")
 @aiohttp_jinja2.template("login.html")
 async def login_form(request: web.Request) -> dict:
-    return {"csrf": await csrf_token(request), "next": request.query.get("next", "/staff/inbox")}
+    next_page = request.query.get("next", "/staff/inbox")
+    return {"csrf": await csrf_token(request), "next": next_page, "user": None, "error": False}
 
 
 @routes.post("/staff/login")
@@ -127,7 +129,12 @@ async def login(request: web.Request) -> web.StreamResponse:
 
     user = await asyncio.to_thread(check)
     if user is None:
-        context = {"csrf": await csrf_token(request), "next": form.get("next", ""), "error": True}
+        context = {
+            "csrf": await csrf_token(request),
+            "next": form.get("next", ""),
+            "error": True,
+            "user": None,
+        }
         return aiohttp_jinja2.render_template("login.html", request, context, status=401)
     session = await new_session(request)  # a fresh session id on every sign-in
     session["user"] = user

@@ -11,7 +11,7 @@ from sqlmodel import select
 from feedback.conversations import transcript
 from feedback.models import Conversation, EscalationCase, Message
 from feedback.privacy import mask_pii
-from feedback.web.auth import require
+from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
 
@@ -126,7 +126,7 @@ async def case_messages(request: web.Request) -> web.Response:
 async def case_action(request: web.Request) -> web.StreamResponse:
     case_id, action = int(request.match_info["case_id"]), request.match_info["action"]
     desk = request.app[STAFF].desk
-    staff = request["user"]["username"]
+    staff = request[USER]["username"]
     form = await request.post()
     operations = {
         "take": lambda: desk.take(case_id, staff),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
-from feedback.web.auth import csrf_token
+from feedback.web.auth import USER, csrf_token
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -23,5 +23,5 @@ def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
 
 
 async def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
-    context.update(user=request.get("user"), csrf=await csrf_token(request))
+    context.update(user=request.get(USER), csrf=await csrf_token(request))
     return aiohttp_jinja2.render_template(template, request, context, status=status)

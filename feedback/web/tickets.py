@@ -14,7 +14,7 @@ from sqlmodel import select
 from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
 from feedback.privacy import mask_pii
 from feedback.tickets import CATEGORIES, STATUSES
-from feedback.web.auth import require
+from feedback.web.auth import USER, require
 from feedback.web.common import LOCAL, local_time, page
 from feedback.web.context import STAFF
 
@@ -98,7 +98,7 @@ def _list(
 @require()
 async def feedback_list(request: web.Request) -> web.Response:
     filters = _filters(request)
-    is_admin = request["user"]["role"] == "admin"
+    is_admin = request[USER]["role"] == "admin"
     rows, staff = await asyncio.to_thread(_list, request.app[STAFF].store, filters, is_admin, 500)
     return await page(
         request,
@@ -117,7 +117,7 @@ async def feedback_list(request: web.Request) -> web.Response:
 async def feedback_csv(request: web.Request) -> web.Response:
     """The filtered list as CSV (UTF-8 with BOM for spreadsheet programs); phone numbers are
     masked unless the user is an admin."""
-    is_admin = request["user"]["role"] == "admin"
+    is_admin = request[USER]["role"] == "admin"
     rows, _ = await asyncio.to_thread(
         _list, request.app[STAFF].store, _filters(request), is_admin, 100_000
     )
@@ -181,7 +181,7 @@ async def feedback_update(request: web.Request) -> web.StreamResponse:
         await asyncio.to_thread(
             request.app[STAFF].desk.update_feedback,
             ticket,
-            request["user"]["username"],
+            request[USER]["username"],
             status=str(form.get("status") or "") or None,
             assignee=str(form["assignee"]) if "assignee" in form else None,
             note=str(form.get("note") or "") or None,

@@ -1,0 +1,79 @@
+"""The store on SQLite and PostgreSQL: migrations, personal data in logs, retention."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from feedback.conversations import lock_conversation, log_message
+from feedback.escalations import open_case
+from feedback.models import Conversation, FeedbackItem, Message, utcnow
+from feedback.privacy import MaskingFilter, mask_pii, purge_old_conversations
+from feedback.tickets import create_feedback, find_ticket_code
+from feedback.users import add_user, authenticate
+
+
+def test_migrations_record_the_schema_version(store):
+    with store.engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == "0001"
+
+
+def test_phone_and_id_numbers_are_masked():
+    assert mask_pii("gọi em 0912 345 678 nhé") == "gọi em 09******78 nhé"
+    assert mask_pii("sđt +84912345678") == "sđt 84*******78"
+    assert mask_pii("CCCD 001203004567 ạ") == "CCCD 00********67 ạ"
+    assert mask_pii("mã thủ tục 1.001193, năm 2026") == "mã thủ tục 1.001193, năm 2026"
+
+
+def test_logs_never_carry_phone_numbers(caplog):
+    logger = logging.getLogger("motcua.test")
+    caplog.handler.addFilter(MaskingFilter())
+    with caplog.at_level(logging.INFO, logger="motcua.test"):
+        logger.info("citizen left phone %s and id %s", "0987654321", "012345678901")
+    assert "0987654321" not in caplog.text and "012345678901" not in caplog.text
+    assert "09******21" in caplog.text
+
+
+def test_passwords_are_hashed_and_checked(store):
+    with store.session() as session:
+        user = add_user(session, "Lan.Nguyen", "một mật khẩu dài", "staff")
+        assert user.password_hash.startswith("$argon2")
+    with store.session() as session:
+        assert authenticate(session, "lan.nguyen", "một mật khẩu dài") is not None
+        assert authenticate(session, "lan.nguyen", "sai") is None
+        assert authenticate(session, "nobody", "một mật khẩu dài") is None
+
+
+def test_retention_purges_old_conversations_but_keeps_open_work(store):
+    old = utcnow() - timedelta(days=400)
+    with store.session() as session:
+        stale = lock_conversation(session, "zalo", "old-quiet")
+        log_message(session, stale, "in", "đăng ký khai sinh", "citizen")
+        pending = lock_conversation(session, "zalo", "old-with-feedback")
+        item = create_feedback(
+            session,
+            channel="zalo",
+            user_id="old-with-feedback",
+            category="complaint",
+            content="chưa được giải quyết",
+            conversation_id=pending.id,
+        )
+        waiting = lock_conversation(session, "messenger", "old-escalated")
+        open_case(session, waiting, "requested")
+        lock_conversation(session, "web", "recent")
+        session.flush()
+        for conversation in (stale, pending, waiting):
+            conversation.updated_at = old
+            session.add(conversation)
+        ticket = item.ticket
+    assert purge_old_conversations(store, retention_days=365) == 1
+    with store.session() as session:
+        users = {c.user_id for c in session.exec(select(Conversation)).all()}
+        assert users == {"old-with-feedback", "old-escalated", "recent"}
+        assert session.exec(select(Message)).all() == []
+        kept = session.exec(select(FeedbackItem)).one()
+    assert find_ticket_code(kept.ticket) == ticket
