@@ -12,7 +12,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-setup: $(VENV)/.installed
+# Debian's chromium drives the browser tests (Playwright uses it through executable_path;
+# nothing downloads a browser). Installed once with apt when missing.
+$(VENV)/.browser: | $(VENV)/.installed
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	} || echo "warning: could not install chromium; the browser tests will be skipped"
+	touch $@
+
+setup: $(VENV)/.installed $(VENV)/.browser
 
 ## The main job on embedded defaults: every channel on one server (http://127.0.0.1:8080/chat),
 ## platforms without secrets wired to local stand-ins, embedded catalogue, SQLite under var/.

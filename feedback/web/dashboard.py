@@ -35,7 +35,7 @@ def _board(request: web.Request):
     return compute
 
 
-def bars(items: list[tuple[str, int]], width: int = 560, bar: int = 22) -> dict:
+def bars(items: list[tuple[str, int]], width: int = 640, bar: int = 22) -> dict:
     """Geometry of a horizontal bar chart for the template (labels, values, lengths)."""
     top = max((v for _, v in items), default=0) or 1
     return {

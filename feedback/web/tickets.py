@@ -106,6 +106,7 @@ async def feedback_list(request: web.Request) -> web.Response:
         rows=rows,
         filters=filters,
         staff=staff,
+        request_query=request.query_string,
         statuses=STATUSES,
         categories=CATEGORIES,
         channels=("zalo", "messenger", "telegram", "web"),
