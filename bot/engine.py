@@ -61,15 +61,29 @@ class Engine:
         """Handle one citizen message; returns the replies to send (none for a redelivery, a
         flood, or while staff have the conversation). ``after`` runs inside the same
         transaction (the server enqueues the replies there, so both commit or neither)."""
+        # Retrieval depends on the text alone: done before the transaction, so the database
+        # lock is held for bookkeeping only, not for the ~10 ms of encoding.
+        search = self._prefetch(incoming)
         with self._locks[incoming.address], self.store.session() as session:
             conversation = lock_conversation(session, incoming.channel, incoming.user_id)
-            replies = self._turn(session, conversation, incoming)
+            replies = self._turn(session, conversation, incoming, search)
             if after is not None:
                 after(session, conversation, replies)
             return replies
 
+    def _prefetch(self, incoming: Incoming) -> SearchResult | None:
+        """The search a typed question will need (none for buttons and recognised intents)."""
+        text = incoming.text.strip()
+        if incoming.payload or not text or recognise(text).intent != "question":
+            return None
+        return self.retriever.search(text)
+
     def _turn(
-        self, session: Session, conversation: Conversation, incoming: Incoming
+        self,
+        session: Session,
+        conversation: Conversation,
+        incoming: Incoming,
+        search: SearchResult | None = None,
     ) -> list[Reply]:
         if incoming.message_id and message_seen(session, incoming.channel, incoming.message_id):
             return []
@@ -92,7 +106,7 @@ class Engine:
             replies = notice if recent == self.flood_limit + 1 else []
         else:
             state.turns += 1
-            replies = _Turn(self, session, conversation, state, incoming).respond()
+            replies = _Turn(self, session, conversation, state, incoming, search).respond()
         conversation.state = state.to_json()
         conversation.language = state.language
         for reply in replies:
@@ -117,8 +131,10 @@ class _Turn:
         conversation: Conversation,
         state: ConversationState,
         incoming: Incoming,
+        search: SearchResult | None = None,
     ) -> None:
         self.engine = engine
+        self.search = search
         self.session = session
         self.conversation = conversation
         self.state = state
@@ -209,7 +225,7 @@ class _Turn:
 
     def _question(self) -> list[Reply]:
         retriever = self.engine.retriever
-        result = retriever.search(self.text)
+        result = self.search or retriever.search(self.text)
         mentioned = self.engine.communes.mentioned_in(self.text)
         if mentioned is not None:
             self.state.commune = mentioned.name

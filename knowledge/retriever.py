@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +40,8 @@ class RetrievalSettings:
     abstain_below: float = 0.45  # confidence under which we abstain
     choose_within: float = 0.06  # a runner-up this close to the top is offered as a choice
     max_choices: int = 3
+    skip_dense_margin: float | None = 0.15  # lexical lead that makes the encoder unnecessary
+    query_cache: int = 4096  # query vectors kept (citizens ask the same things over and over)
     served_topic: float = 0.6  # coverage a served procedure needs to answer an off-topic question
 
 
@@ -122,6 +125,7 @@ class Retriever:
                 words = tuple(syllables(alias))
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
+        self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
         self.embeddings: np.ndarray | None = None
         if encoder is not None:
             passages = [_dense_text(p) for p in self.procedures]
@@ -130,28 +134,64 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.procedures)
 
+    def _encode_query(self, dense_text: str) -> np.ndarray:
+        assert self.encoder is not None
+        return self.encoder.encode_queries([dense_text])[0]
+
     def search(self, text: str, k: int = 5) -> SearchResult:
-        """Rank procedures for ``text`` and decide whether to answer, offer choices or abstain."""
+        """Rank procedures for ``text`` and decide whether to answer, offer choices or abstain.
+
+        The lexical ranking comes first; when it is already decisive (every concept of the
+        question found in a procedure that leads the next by a clear margin) the encoder is
+        not asked. Otherwise lexical and dense scores are fused.
+        """
         query = self.analyzer.analyze(text)
         if not self.procedures:
             return SearchResult(query, [], "abstain", 0.0)
-        query_terms = self._query_terms(query)
-        lexical = self.bm25.scores(query_terms)
+        lexical = self.bm25.scores(self._query_terms(query))
         top_lexical = float(lexical.max()) if lexical.size else 0.0
         lexical_rel = lexical / top_lexical if top_lexical > 0 else lexical
-        dense_rel = np.zeros_like(lexical)
-        cosines = None
-        if self.encoder is not None and self.embeddings is not None and query.concepts:
-            vector = self.encoder.encode_queries([query.dense_text])[0]
-            # Elementwise rather than BLAS: BLAS threads would fight the encoder's OpenMP pool.
-            cosines = (self.embeddings * vector).sum(axis=1)
+        aliases = self._alias_matches(query)
+        topics, topic_positions = self.scope.find(query.tokens)
+        result = self._ranked(query, lexical_rel, aliases, None, k, topics, topic_positions)
+        if self.embeddings is None or not query.concepts or self._decisive(result):
+            return result
+        cosines = self._cosines(query.dense_text)
+        return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions)
+
+    def _decisive(self, result: SearchResult) -> bool:
+        margin = self.settings.skip_dense_margin
+        if margin is None or result.decision != "answer" or result.out_of_scope:
+            return False
+        hits = result.hits
+        leads = len(hits) < 2 or hits[0].score - hits[1].score >= margin
+        return result.confidence >= 0.99 and leads
+
+    def _cosines(self, dense_text: str) -> np.ndarray:
+        """Cosine of the query with every procedure (query vectors cached by text)."""
+        vector = self._query_vector(dense_text)
+        # Elementwise rather than BLAS: BLAS threads would fight the encoder's OpenMP pool.
+        return (self.embeddings * vector).sum(axis=1)
+
+    def _ranked(
+        self,
+        query: AnalyzedQuery,
+        lexical_rel: np.ndarray,
+        aliases: dict[int, float],
+        cosines: np.ndarray | None,
+        k: int,
+        topics: list[OutOfScopeTopic],
+        topic_positions: set[int],
+    ) -> SearchResult:
+        weights = self.settings
+        dense_rel = np.zeros_like(lexical_rel)
+        if cosines is not None:
             floor = float(np.median(cosines))
             span = max(float(cosines.max()) - floor, 1e-6)
             dense_rel = np.clip((cosines - floor) / span, 0.0, 1.0)
-        weights = self.settings
         dense_weight = weights.dense_weight if cosines is not None else 0.0
         fused = weights.lexical_weight * lexical_rel + dense_weight * dense_rel + self._prior
-        for doc, share in self._alias_matches(query).items():
+        for doc, share in aliases.items():
             fused[doc] += weights.alias_boost * share
         fused /= weights.lexical_weight + dense_weight
         order = np.argsort(-fused)[: max(k, weights.max_choices)]
@@ -165,7 +205,6 @@ class Retriever:
             for i in order
         ]
         confidence = self._confidence(query, int(order[0]), cosines)
-        topics, topic_positions = self.scope.find(query.tokens)
         if topics and not self._served_despite_topic(query, topic_positions, int(order[0])):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
         decision, choices = self._decide(hits, confidence)

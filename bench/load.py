@@ -1,0 +1,374 @@
+"""Load benchmark: signed events from simulated citizens over Messenger, Zalo and Telegram, on
+loopback, against a real ``motcua serve`` process; end-to-end latency is measured from the event
+to the reply captured by the platform's stand-in.
+
+In the same run, the floor: an aiohttp webhook that only verifies the signature and answers.
+
+    python bench/load.py --rate 150 --seconds 60 [--workers N] [--database-url postgresql+psycopg://…]
+
+Open loop: events are sent at ``--rate`` per second whatever the server's pace, round-robin
+over channels and citizens (a citizen's next question waits for the answer to the previous
+one, as people do). Prints a Markdown summary; ``--json`` writes the raw figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hmac
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import numpy as np
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from channels.messenger.inbound import signature as messenger_signature  # noqa: E402
+from channels.standins import StandIns  # noqa: E402
+
+QUESTIONS = [
+    "lam cccd lan dau can giay to gi",
+    "đăng ký khai sinh cho con mất bao lâu",
+    "xin lý lịch tư pháp ở đâu",
+    "đăng ký tạm trú online được không",
+    "sang tên sổ đỏ hết bao nhiêu tiền",
+    "dang ky ket hon can gi",
+    "đổi bằng lái xe hết hạn",
+    "làm hộ chiếu mất bao lâu",
+    "đăng ký hộ kinh doanh",
+    "xin giấy phép xây nhà",
+    "How do I register a birth?",
+    "cấp lại căn cước bị mất",
+    "gia hạn tạm trú",
+    "đăng ký khai tử",
+    "chứng thực bản sao giấy tờ",
+    "tách thửa đất cho con",
+    "đăng ký xe máy mới mua",
+    "xác nhận tình trạng hôn nhân",
+]
+
+
+@dataclass
+class Tracker:
+    """Latency of each question: sent at, first reply part received at."""
+
+    pending: dict[str, float] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    waiters: dict[str, asyncio.Event] = field(default_factory=dict)
+    errors: int = 0
+    sent: int = 0
+
+    def sent_for(self, address: str, scheduled: float) -> None:
+        # Latency counts from when the question was due, not when it went out, so a server
+        # that falls behind cannot hide it (no coordinated omission).
+        self.pending[address] = scheduled
+        self.waiters[address] = asyncio.Event()
+        self.sent += 1
+
+    def answered(self, address: str) -> None:
+        started = self.pending.pop(address, None)
+        if started is not None:
+            self.latencies.append(time.perf_counter() - started)
+            self.waiters[address].set()
+
+
+def hook_standins(standins: StandIns, tracker: Tracker) -> None:
+    """Tell the tracker the moment a stand-in receives a reply."""
+    graph, zalo, telegram = standins.graph, standins.zalo, standins.telegram
+
+    class Watch(list):
+        def __init__(self, address_of):
+            super().__init__()
+            self.address_of = address_of
+
+        def append(self, item):
+            super().append(item)
+            tracker.answered(self.address_of(item))
+
+    graph.received = Watch(lambda m: "messenger:" + m["recipient"]["id"])
+    zalo.received = Watch(lambda m: "zalo:" + m["recipient"]["user_id"])
+    telegram.sent = Watch(lambda m: "telegram:" + m["chat_id"])
+
+
+async def citizen(
+    channel: str,
+    number: int,
+    ticks: asyncio.Queue,
+    platforms,
+    http: aiohttp.ClientSession,
+    tracker: Tracker,
+) -> None:
+    messenger, zalo, telegram = platforms
+    user = f"{channel[:2]}{number:06d}"
+    address = f"{channel}:{user if channel != 'telegram' else str(900000 + number)}"
+    while True:
+        scheduled = await ticks.get()
+        question = random.choice(QUESTIONS)
+        tracker.sent_for(address, scheduled)
+        try:
+            if channel == "messenger":
+                response = await messenger.say(http, user, question)
+            elif channel == "zalo":
+                response = await zalo.say(http, user, question)
+            else:
+                response = await telegram.say(http, 900000 + number, question)
+            if response.status != 200:
+                tracker.errors += 1
+                tracker.pending.pop(address, None)
+                continue
+        except aiohttp.ClientError:
+            tracker.errors += 1
+            tracker.pending.pop(address, None)
+            continue
+        try:
+            await asyncio.wait_for(tracker.waiters[address].wait(), 30)
+        except TimeoutError:
+            tracker.errors += 1
+            tracker.pending.pop(address, None)
+
+
+async def drive(
+    rate: float, seconds: float, citizens: int, platforms, http, tracker: Tracker
+) -> float:
+    """Send ``rate`` events a second for ``seconds``; returns the wall time until all answered."""
+    channels = ("messenger", "zalo", "telegram")
+    queues = [asyncio.Queue() for _ in range(citizens)]
+    tasks = [
+        asyncio.create_task(citizen(channels[i % 3], i, queues[i], platforms, http, tracker))
+        for i in range(citizens)
+    ]
+    started = time.perf_counter()
+    total = int(rate * seconds)
+    for n in range(total):
+        target = started + n / rate
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queues[n % citizens].put_nowait(target)
+    deadline = time.perf_counter() + 30
+    while (
+        tracker.pending or any(not q.empty() for q in queues)
+    ) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    for task in tasks:
+        task.cancel()
+    return elapsed
+
+
+def floor_app(app_secret: str) -> web.Application:
+    """The floor: verify the Messenger signature and acknowledge, nothing else."""
+
+    async def receive(request: web.Request) -> web.Response:
+        body = await request.read()
+        given = request.headers.get("X-Hub-Signature-256", "")
+        if not hmac.compare_digest(given, messenger_signature(body, app_secret)):
+            return web.Response(status=403)
+        json.loads(body)
+        return web.Response(text="EVENT_RECEIVED")
+
+    app = web.Application()
+    app.router.add_post("/webhooks/messenger", receive)
+    return app
+
+
+async def floor_throughput(seconds: float, concurrency: int = 64) -> float:
+    """Requests a second the floor webhook acknowledges, closed loop, in its own process."""
+    secret = "floor-secret"
+    port = 18790
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(ROOT)!r});"
+            "from aiohttp import web; from bench.load import floor_app;"
+            f"web.run_app(floor_app({secret!r}), host='127.0.0.1', port={port},"
+            " print=None, access_log=None)",
+        ],
+    )
+    try:
+        await wait_healthy(f"http://127.0.0.1:{port}/webhooks/messenger", method="POST", ok=(403,))
+        from channels.messenger.standin import MessengerPlatform
+
+        platform = MessengerPlatform(f"http://127.0.0.1:{port}/webhooks/messenger", secret)
+        done = 0
+        stop = time.perf_counter() + seconds
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+
+            async def loop(i: int) -> None:
+                nonlocal done
+                while time.perf_counter() < stop:
+                    response = await platform.say(http, f"f{i}", "đăng ký khai sinh")
+                    done += response.status == 200
+
+            await asyncio.gather(*(loop(i) for i in range(concurrency)))
+        return done / seconds
+    finally:
+        server.terminate()
+        server.wait()
+
+
+async def wait_healthy(url: str, method: str = "GET", ok=(200,), timeout: float = 180) -> None:
+    deadline = time.perf_counter() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.perf_counter() < deadline:
+            try:
+                async with http.request(method, url) as response:
+                    if response.status in ok:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def server_env(
+    standins: StandIns, data_dir: Path, port: int, catalogue: str | None, database: str | None
+) -> dict:
+    m, z, t = standins.messenger_config, standins.zalo_config, standins.telegram_config
+    env = dict(os.environ)
+    env.update(
+        MOTCUA_DATA_DIR=str(data_dir),
+        MOTCUA_PORT=str(port),
+        MOTCUA_MESSENGER_APP_SECRET=m.app_secret,
+        MOTCUA_MESSENGER_VERIFY_TOKEN=m.verify_token,
+        MOTCUA_MESSENGER_PAGE_TOKEN=m.page_token,
+        MOTCUA_MESSENGER_API_BASE=m.api_base,
+        MOTCUA_ZALO_APP_ID=z.app_id,
+        MOTCUA_ZALO_OA_SECRET=z.oa_secret,
+        MOTCUA_ZALO_APP_SECRET=z.app_secret,
+        MOTCUA_ZALO_ACCESS_TOKEN=z.access_token,
+        MOTCUA_ZALO_REFRESH_TOKEN=z.refresh_token,
+        MOTCUA_ZALO_API_BASE=z.api_base,
+        MOTCUA_ZALO_OAUTH_BASE=z.oauth_base,
+        MOTCUA_TELEGRAM_TOKEN=t.token,
+        MOTCUA_TELEGRAM_WEBHOOK_SECRET=t.webhook_secret,
+        MOTCUA_TELEGRAM_API_BASE=t.api_base,
+    )
+    if catalogue:
+        env["MOTCUA_CATALOGUE"] = catalogue
+    if database:
+        env["MOTCUA_DATABASE_URL"] = database
+    return env
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def children(pid: int) -> list[int]:
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    return [int(p) for p in out.split()]
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rate", type=float, default=150)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--citizens", type=int, default=1500)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--catalogue", default=str(ROOT.parent / "shared/catalogue/dvc-national-2026.jsonl.gz")
+    )
+    parser.add_argument("--database-url")
+    parser.add_argument("--port", type=int, default=18780)
+    parser.add_argument(
+        "--data-dir", help="keep the server's data here (the embedding cache survives)"
+    )
+    parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--json")
+    parser.add_argument("--server-log", help="write the server's output here")
+    args = parser.parse_args()
+    catalogue = args.catalogue if Path(args.catalogue).exists() else None
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="motcua-load-"))
+
+    standins = await StandIns.start()
+    tracker = Tracker()
+    hook_standins(standins, tracker)
+    log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
+    command = [sys.executable, "-m", "bot.cli", "serve"]
+    if args.workers > 1:
+        command += ["--workers", str(args.workers)]
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=server_env(standins, data_dir, args.port, catalogue, args.database_url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        started = time.perf_counter()
+        await wait_healthy(f"{base}/healthz")
+        startup = time.perf_counter() - started
+        platforms = standins.platforms(base)
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            # Warm-up: a few questions outside the measurement.
+            await drive(20, 2, 30, platforms, http, Tracker())
+            tracker.latencies.clear()
+            hook_standins(standins, tracker)
+            elapsed = await drive(args.rate, args.seconds, args.citizens, platforms, http, tracker)
+        pids = [server.pid, *children(server.pid)]
+        memory = peak_rss_mb(pids)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        await standins.stop()
+
+    lat = np.array(tracker.latencies) * 1000 if tracker.latencies else np.zeros(1)
+    answered = len(tracker.latencies)
+    report = {
+        "rate_target": args.rate,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "database": "postgresql" if args.database_url else "sqlite",
+        "catalogue": "national" if catalogue else "embedded",
+        "sent": tracker.sent,
+        "answered": answered,
+        "errors": tracker.errors,
+        "throughput_per_s": round(answered / elapsed, 1),
+        "p50_ms": round(float(np.percentile(lat, 50)), 1),
+        "p95_ms": round(float(np.percentile(lat, 95)), 1),
+        "p99_ms": round(float(np.percentile(lat, 99)), 1),
+        "startup_s": round(startup, 1),
+        "server_peak_rss_mb": round(memory, 1),
+    }
+    if not args.skip_floor:
+        report["floor_acks_per_s"] = round(await floor_throughput(min(args.seconds, 15)), 1)
+        report["ratio_to_floor"] = round(report["throughput_per_s"] / report["floor_acks_per_s"], 3)
+    print(json.dumps(report, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
