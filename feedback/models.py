@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -120,6 +120,7 @@ class InboundMessage(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("channel", "platform_message_id", name="uq_inbound_platform_id"),
+        Index("ix_inbound_queue", "status", "channel", "user_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -137,6 +138,8 @@ class InboundMessage(SQLModel, table=True):
 
 class OutboxMessage(SQLModel, table=True):
     """A reply stored before it is sent, retried until the platform accepts it."""
+
+    __table_args__ = (Index("ix_outbox_queue", "status", "channel", "user_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=32, index=True)
