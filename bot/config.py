@@ -47,6 +47,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     poll_seconds: float = 1.0  # how often idle workers look for due work
     retry_cap_seconds: float = 300.0  # the longest wait before a failed reply is retried
+    lease_seconds: float = 60.0  # a claimed message not settled by then goes to another worker
     session_key: str | None = None  # base64 of 32 bytes; None: kept in data_dir/session.key
     cookie_secure: bool = True  # staff cookies only over HTTPS (browsers allow localhost)
     retention_days: int = 365  # conversations idle longer are purged by `motcua db purge`
@@ -91,6 +92,9 @@ class Settings:
             session_key=env.get("MOTCUA_SESSION_KEY") or None,
             cookie_secure=env.get("MOTCUA_COOKIE_SECURE", "1") not in ("0", "false", "no"),
             retention_days=int(env.get("MOTCUA_RETENTION_DAYS", "365")),
+            lease_seconds=float(env.get("MOTCUA_LEASE_SECONDS", "60")),
+            poll_seconds=float(env.get("MOTCUA_POLL_SECONDS", "1.0")),
+            retry_cap_seconds=float(env.get("MOTCUA_RETRY_CAP_SECONDS", "300")),
             messenger=_messenger(env),
             zalo=_zalo(env),
             telegram=_telegram(env),
@@ -137,3 +141,50 @@ def _telegram(env: dict[str, str]) -> TelegramConfig | None:
         api_base=env.get("MOTCUA_TELEGRAM_API_BASE", TelegramConfig.api_base),
         polling=env.get("MOTCUA_TELEGRAM_MODE", "webhook") == "polling",
     )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as the environment variables :meth:`Settings.from_env` reads (for worker
+    processes)."""
+    env = {
+        "MOTCUA_DATA_DIR": str(settings.data_dir),
+        "MOTCUA_ENCODER": settings.encoder,
+        "MOTCUA_HOST": settings.host,
+        "MOTCUA_PORT": str(settings.port),
+        "MOTCUA_COOKIE_SECURE": "1" if settings.cookie_secure else "0",
+        "MOTCUA_RETENTION_DAYS": str(settings.retention_days),
+        "MOTCUA_LEASE_SECONDS": str(settings.lease_seconds),
+        "MOTCUA_POLL_SECONDS": str(settings.poll_seconds),
+        "MOTCUA_RETRY_CAP_SECONDS": str(settings.retry_cap_seconds),
+    }
+    optional = {
+        "MOTCUA_CATALOGUE": str(settings.catalogue) if settings.catalogue else None,
+        "MOTCUA_DATABASE_URL": settings.database_url,
+        "MOTCUA_SESSION_KEY": settings.session_key,
+    }
+    env.update({k: v for k, v in optional.items() if v})
+    if m := settings.messenger:
+        env.update(
+            MOTCUA_MESSENGER_APP_SECRET=m.app_secret,
+            MOTCUA_MESSENGER_VERIFY_TOKEN=m.verify_token,
+            MOTCUA_MESSENGER_PAGE_TOKEN=m.page_token,
+            MOTCUA_MESSENGER_API_BASE=m.api_base,
+        )
+    if z := settings.zalo:
+        env.update(
+            MOTCUA_ZALO_APP_ID=z.app_id,
+            MOTCUA_ZALO_OA_SECRET=z.oa_secret,
+            MOTCUA_ZALO_APP_SECRET=z.app_secret,
+            MOTCUA_ZALO_ACCESS_TOKEN=z.access_token,
+            MOTCUA_ZALO_REFRESH_TOKEN=z.refresh_token,
+            MOTCUA_ZALO_API_BASE=z.api_base,
+            MOTCUA_ZALO_OAUTH_BASE=z.oauth_base,
+        )
+    if t := settings.telegram:
+        env.update(
+            MOTCUA_TELEGRAM_TOKEN=t.token,
+            MOTCUA_TELEGRAM_WEBHOOK_SECRET=t.webhook_secret,
+            MOTCUA_TELEGRAM_API_BASE=t.api_base,
+            MOTCUA_TELEGRAM_MODE="polling" if t.polling else "webhook",
+        )
+    return env

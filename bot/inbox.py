@@ -51,9 +51,9 @@ def accept(store: Store, messages: Iterable[Incoming]) -> int:
     return new
 
 
-def claim(store: Store, limit: int = 32) -> list[InboundMessage]:
+def claim(store: Store, limit: int = 32, lease: timedelta = LEASE) -> list[InboundMessage]:
     """Claim the oldest pending message of each citizen (later ones wait their turn)."""
-    return claim_heads(store, InboundMessage, LEASE, limit)  # type: ignore[return-value]
+    return claim_heads(store, InboundMessage, lease, limit)  # type: ignore[return-value]
 
 
 class InboxWorker(PollingWorker):
@@ -66,6 +66,7 @@ class InboxWorker(PollingWorker):
         on_enqueued: Callable[[], None] = lambda: None,
         concurrency: int = 8,
         metrics=None,
+        lease: timedelta = LEASE,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -74,11 +75,12 @@ class InboxWorker(PollingWorker):
         self.on_enqueued = on_enqueued
         self.concurrency = concurrency
         self.metrics = metrics
+        self.lease = lease
         self.handled = 0
 
     async def drain_once(self) -> bool:
         """Claim and handle one batch; True if there was anything to do."""
-        rows = await asyncio.to_thread(claim, self.store, self.concurrency * 4)
+        rows = await asyncio.to_thread(claim, self.store, self.concurrency * 4, self.lease)
         if not rows:
             return False
         semaphore = asyncio.Semaphore(self.concurrency)

@@ -44,10 +44,10 @@ def backoff(attempts: int) -> float:
     return min(MAX_BACKOFF, 2 ** min(attempts, 10)) * random.uniform(0.5, 1.0)
 
 
-def claim(store: Store, limit: int = 64) -> list[OutboxMessage]:
+def claim(store: Store, limit: int = 64, lease: timedelta = LEASE) -> list[OutboxMessage]:
     """Claim due rows, the oldest unsent reply of each citizen only."""
     due = OutboxMessage.next_attempt_at <= utcnow()
-    return claim_heads(store, OutboxMessage, LEASE, limit, due)  # type: ignore[return-value]
+    return claim_heads(store, OutboxMessage, lease, limit, due)  # type: ignore[return-value]
 
 
 def pending_count(store: Store) -> int:
@@ -65,16 +65,18 @@ class OutboxWorker(PollingWorker):
         senders: Mapping[str, Sender],
         metrics=None,
         retry_cap: float = MAX_BACKOFF,
+        lease: timedelta = LEASE,
     ) -> None:
         super().__init__()
         self.retry_cap = retry_cap
+        self.lease = lease
         self.store = store
         self.senders = senders
         self.metrics = metrics
         self.sent = 0
 
     async def drain_once(self) -> bool:
-        rows = await asyncio.to_thread(claim, self.store)
+        rows = await asyncio.to_thread(claim, self.store, 64, self.lease)
         if not rows:
             return False
         await asyncio.gather(*(self._deliver(row) for row in rows))

@@ -1,35 +1,41 @@
-"""Running the server (``motcua serve``) and the stand-ins (``motcua standins``)."""
+"""Running the server (``motcua serve [--workers N]``) and the stand-ins (``motcua standins``).
+
+With several workers, this process supervises: it starts the stand-ins (for platforms with no
+configuration), warms the embedding cache once, then runs N worker processes that each serve
+the whole app on the same port (SO_REUSEPORT; the kernel spreads connections). All shared
+state lives in the database, so any worker can take any request. A worker that dies is
+replaced; SIGTERM stops them all.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import sys
 
 from aiohttp import web
 
-from bot.config import Settings
+from bot.config import Settings, settings_env
 from bot.server import create_app
 from channels.standins import StandIns
+from feedback.privacy import install_log_masking
 
 log = logging.getLogger("motcua")
 
 
-async def serve(settings: Settings) -> None:
-    """Serve until interrupted. Platforms without configuration are wired to local stand-ins
-    (started here), so the server runs out of the box."""
+def _configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    standins = None
-    if not (settings.messenger and settings.zalo and settings.telegram):
-        standins = await StandIns.start(settings.host)
-        settings = standins.configure(settings)
-    runner = web.AppRunner(create_app(settings), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
+    install_log_masking()  # phone and ID numbers never reach the logs
+
+
+def _banner(settings: Settings, standins: StandIns | None, workers: int) -> None:
     base = f"http://{settings.host}:{settings.port}"
-    print(f"motcua is serving on {base}", flush=True)
+    print(f"motcua is serving on {base} ({workers} worker{'s' if workers > 1 else ''})", flush=True)
     print(f"  web chat:  {base}/chat", flush=True)
     print(f"  webhooks:  {base}/webhooks/messenger, /webhooks/zalo, /webhooks/telegram", flush=True)
     print(
@@ -40,36 +46,84 @@ async def serve(settings: Settings) -> None:
     if standins is not None:
         for server in standins.servers:
             print(f"  stand-in:  {server.url}", flush=True)
+
+
+async def serve(settings: Settings, workers: int = 1, reuse_port: bool = False) -> None:
+    """Serve until interrupted. Platforms without configuration are wired to local stand-ins
+    (started here), so the server runs out of the box."""
+    _configure_logging()
+    standins = None
+    if not (settings.messenger and settings.zalo and settings.telegram):
+        standins = await StandIns.start(settings.host)
+        settings = standins.configure(settings)
     try:
-        await asyncio.Event().wait()
+        if workers > 1:
+            await _supervise(settings, workers, standins)
+        else:
+            await _serve_one(settings, reuse_port, standins)
     finally:
-        await runner.cleanup()
         if standins is not None:
             await standins.stop()
+
+
+async def _serve_one(settings: Settings, reuse_port: bool, standins: StandIns | None) -> None:
+    runner = web.AppRunner(create_app(settings), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port or None)
+    await site.start()
+    if not reuse_port:
+        _banner(settings, standins, 1)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _supervise(settings: Settings, workers: int, standins: StandIns | None) -> None:
+    from bot.app import build_retriever
+
+    await asyncio.to_thread(build_retriever, settings)  # embed once; the workers read the cache
+    env = dict(os.environ) | settings_env(settings)
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    env.setdefault("OMP_NUM_THREADS", str(threads))  # don't oversubscribe the cores
+    command = [sys.executable, "-m", "bot.cli", "serve", "--worker"]
+    procs: dict[int, asyncio.subprocess.Process] = {}
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+
+    async def keep(slot: int) -> None:
+        while not stopping.is_set():
+            procs[slot] = await asyncio.create_subprocess_exec(*command, env=env)
+            code = await procs[slot].wait()
+            if not stopping.is_set():
+                log.warning("worker %d exited with %s; starting a new one", slot, code)
+                await asyncio.sleep(1.0)
+
+    tasks = [asyncio.create_task(keep(slot)) for slot in range(workers)]
+    _banner(settings, standins, workers)
+    await stopping.wait()
+    for proc in procs.values():
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+    await asyncio.gather(*(p.wait() for p in procs.values()))
+    for task in tasks:
+        task.cancel()
 
 
 async def run_standins(host: str, ports: tuple[int, int, int]) -> None:
     """Run the stand-ins alone and print the settings that point a server at them."""
     standins = await StandIns.start(host, ports)
-    m, z, t = standins.messenger_config, standins.zalo_config, standins.telegram_config
     print("# platform stand-ins are running; point motcua at them with:")
-    for name, value in [
-        ("MOTCUA_MESSENGER_APP_SECRET", m.app_secret),
-        ("MOTCUA_MESSENGER_VERIFY_TOKEN", m.verify_token),
-        ("MOTCUA_MESSENGER_PAGE_TOKEN", m.page_token),
-        ("MOTCUA_MESSENGER_API_BASE", m.api_base),
-        ("MOTCUA_ZALO_APP_ID", z.app_id),
-        ("MOTCUA_ZALO_OA_SECRET", z.oa_secret),
-        ("MOTCUA_ZALO_APP_SECRET", z.app_secret),
-        ("MOTCUA_ZALO_ACCESS_TOKEN", z.access_token),
-        ("MOTCUA_ZALO_REFRESH_TOKEN", z.refresh_token),
-        ("MOTCUA_ZALO_API_BASE", z.api_base),
-        ("MOTCUA_ZALO_OAUTH_BASE", z.oauth_base),
-        ("MOTCUA_TELEGRAM_TOKEN", t.token),
-        ("MOTCUA_TELEGRAM_WEBHOOK_SECRET", t.webhook_secret),
-        ("MOTCUA_TELEGRAM_API_BASE", t.api_base),
-    ]:
-        print(f"export {name}='{value}'", flush=True)
+    env = settings_env(standins.configure(Settings()))
+    for name, value in env.items():
+        if name.startswith(("MOTCUA_MESSENGER", "MOTCUA_ZALO", "MOTCUA_TELEGRAM")):
+            print(f"export {name}='{value}'", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

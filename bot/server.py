@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -133,12 +135,14 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
             await application.updater.start_polling(poll_interval=0.0, timeout=1)
     runtime.senders = senders
 
-    outbox = OutboxWorker(store, senders, runtime.metrics, settings.retry_cap_seconds)
+    lease = timedelta(seconds=settings.lease_seconds)
+    outbox = OutboxWorker(store, senders, runtime.metrics, settings.retry_cap_seconds, lease)
     inbox = InboxWorker(
         engine,
         lambda channel, reply: _parts(senders, channel, reply),
         outbox.wake,
         metrics=runtime.metrics,
+        lease=lease,
     )
     runtime.inbox, runtime.outbox = inbox, outbox
     runtime.intake.store, runtime.intake.wake = store, inbox.wake
@@ -187,7 +191,9 @@ async def healthz(request: web.Request) -> web.Response:
         await asyncio.to_thread(ping)
     except Exception as exc:  # the database is down or restarting
         return web.json_response({"status": "unavailable", "error": str(exc)[:200]}, status=503)
-    return web.json_response({"status": "ok", "channels": sorted(runtime.senders)})
+    return web.json_response(
+        {"status": "ok", "channels": sorted(runtime.senders), "worker": os.getpid()}
+    )
 
 
 async def metrics_view(request: web.Request) -> web.Response:

@@ -59,7 +59,7 @@ def pg_url() -> Iterator[str]:
     from sqlalchemy import create_engine, text
 
     name = f"motcua_test_{os.getpid()}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as connection:
             connection.execute(text(f"CREATE DATABASE {name}"))
