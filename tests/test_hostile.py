@@ -197,13 +197,12 @@ def test_a_replayed_event_gets_no_second_reply(live):
 
 def test_oversized_bodies_are_413_on_every_webhook(live):
     huge = b"{" + b" " * 300_000 + b"}"
-    for path in (
-        "/webhooks/messenger",
-        "/webhooks/zalo",
-        "/webhooks/telegram",
-        "/chat/api/messages",
-    ):
-        assert post(live, path, huge, {"Content-Type": "application/json"}) == 413
+    json_type = {"Content-Type": "application/json"}
+    for path in ("/webhooks/messenger", "/webhooks/zalo", "/chat/api/messages"):
+        assert post(live, path, huge, json_type) == 413
+    secret = {"X-Telegram-Bot-Api-Secret-Token": live.standins.telegram_config.webhook_secret}
+    assert post(live, "/webhooks/telegram", huge, json_type | secret) == 413
+    assert post(live, "/webhooks/telegram", huge, json_type) == 401  # refused before reading
 
 
 def test_phone_numbers_never_reach_the_logs(live, caplog):
