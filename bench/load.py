@@ -59,6 +59,29 @@ QUESTIONS = [
 ]
 
 
+def question_pool() -> list[str]:
+    """Our questions plus the dev questions, each also with one letter dropped (a typo)."""
+    pool = list(QUESTIONS)
+    dev = ROOT.parent / "shared/eval/dev-questions.jsonl"
+    if dev.exists():
+        pool += [
+            json.loads(line)["question"] for line in dev.open(encoding="utf-8") if line.strip()
+        ]
+    return pool
+
+
+def ask(pool: list[str]) -> str:
+    """A question as citizens type it: 30% carry a typo, so the query cache can't answer all."""
+    question = random.choice(pool)
+    if random.random() < 0.3 and len(question) > 6:
+        cut = random.randrange(1, len(question) - 1)
+        question = question[:cut] + question[cut + 1 :]
+    return question
+
+
+POOL: list[str] = []
+
+
 @dataclass
 class Tracker:
     """Latency of each question: sent at, first reply part received at."""
@@ -114,7 +137,7 @@ async def citizen(
     address = f"{channel}:{user if channel != 'telegram' else str(900000 + number)}"
     while True:
         scheduled = await ticks.get()
-        question = random.choice(QUESTIONS)
+        question = ask(POOL)
         tracker.sent_for(address, scheduled)
         try:
             if channel == "messenger":
@@ -306,6 +329,7 @@ async def main() -> int:
     catalogue = args.catalogue if Path(args.catalogue).exists() else None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="motcua-load-"))
 
+    POOL[:] = question_pool()
     standins = await StandIns.start()
     tracker = Tracker()
     hook_standins(standins, tracker)
@@ -335,6 +359,16 @@ async def main() -> int:
             elapsed = await drive(args.rate, args.seconds, args.citizens, platforms, http, tracker)
         pids = [server.pid, *children(server.pid)]
         memory = peak_rss_mb(pids)
+        searches = encoder_calls = 0.0
+        async with aiohttp.ClientSession() as http:
+            for _ in range(args.workers * 4):  # each worker answers some scrapes
+                async with http.get(f"{base}/metrics") as response:
+                    text = await response.text()
+                for line in text.splitlines():
+                    if line.startswith("motcua_retrieval_searches "):
+                        searches = max(searches, float(line.split()[1]))
+                    if line.startswith("motcua_retrieval_encoder_calls "):
+                        encoder_calls = max(encoder_calls, float(line.split()[1]))
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -360,6 +394,8 @@ async def main() -> int:
         "p99_ms": round(float(np.percentile(lat, 99)), 1),
         "startup_s": round(startup, 1),
         "server_peak_rss_mb": round(memory, 1),
+        "encoder_share_one_worker": round(encoder_calls / searches, 2) if searches else None,
+        "questions_in_pool": len(POOL),
     }
     if not args.skip_floor:
         report["floor_acks_per_s"] = round(await floor_throughput(min(args.seconds, 15)), 1)

@@ -201,4 +201,7 @@ async def metrics_view(request: web.Request) -> web.Response:
     if runtime.store is not None:
         with contextlib.suppress(Exception):
             runtime.metrics.outbox_depth.set(await asyncio.to_thread(pending_count, runtime.store))
+    if runtime.engine is not None:
+        runtime.metrics.searches.set(runtime.engine.retriever.searches)
+        runtime.metrics.encoder_calls.set(runtime.engine.retriever.encoder_calls)
     return web.Response(body=runtime.metrics.render(), content_type="text/plain")

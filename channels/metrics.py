@@ -32,6 +32,14 @@ class Metrics:
         self.outbox_depth = Gauge(
             "motcua_outbox_depth", "Replies waiting to be sent", registry=self.registry
         )
+        self.searches = Gauge(
+            "motcua_retrieval_searches", "Searches since start", registry=self.registry
+        )
+        self.encoder_calls = Gauge(
+            "motcua_retrieval_encoder_calls",
+            "Searches that needed the encoder (not decisive lexically, not cached)",
+            registry=self.registry,
+        )
         self.errors = Counter(
             "motcua_errors", "Unexpected errors", ["where"], registry=self.registry
         )

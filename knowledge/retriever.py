@@ -126,6 +126,8 @@ class Retriever:
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
         self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
+        self.searches = 0  # counters for /metrics: how often the encoder had to run
+        self.encoder_calls = 0
         self.embeddings: np.ndarray | None = None
         if encoder is not None:
             passages = [_dense_text(p) for p in self.procedures]
@@ -136,6 +138,7 @@ class Retriever:
 
     def _encode_query(self, dense_text: str) -> np.ndarray:
         assert self.encoder is not None
+        self.encoder_calls += 1
         return self.encoder.encode_queries([dense_text])[0]
 
     def search(self, text: str, k: int = 5) -> SearchResult:
@@ -146,6 +149,7 @@ class Retriever:
         not asked. Otherwise lexical and dense scores are fused.
         """
         query = self.analyzer.analyze(text)
+        self.searches += 1
         if not self.procedures:
             return SearchResult(query, [], "abstain", 0.0)
         lexical = self.bm25.scores(self._query_terms(query))
