@@ -110,6 +110,10 @@ async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_pa
     assert len(tickets) == 1 and "Nhà vệ sinh" in tickets[0].content
     answers = {u: complete_answers(graph.texts(u)) for u in users}
     duplicated = [u for u, n in answers.items() if n > 1]
+    print(
+        f"\nSIGKILL: {len(users) + 1} sent, {acked} acknowledged before the kill, "
+        f"{sum(ids.values())} handled once each, {len(duplicated)} replies delivered twice"
+    )
     # A reply the platform accepted in the instant before the kill, but whose "sent" mark
     # never committed, is sent again: at-least-once delivery. With 80 replies in flight this
     # happens to a handful at most; it is reported in docs/reliability.md.
