@@ -34,6 +34,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.config import Settings, settings_env  # noqa: E402
 from channels.messenger.inbound import signature as messenger_signature  # noqa: E402
 from channels.standins import StandIns  # noqa: E402
 
@@ -259,31 +260,14 @@ async def wait_healthy(url: str, method: str = "GET", ok=(200,), timeout: float 
 def server_env(
     standins: StandIns, data_dir: Path, port: int, catalogue: str | None, database: str | None
 ) -> dict:
-    m, z, t = standins.messenger_config, standins.zalo_config, standins.telegram_config
-    env = dict(os.environ)
-    env.update(
-        MOTCUA_DATA_DIR=str(data_dir),
-        MOTCUA_PORT=str(port),
-        MOTCUA_MESSENGER_APP_SECRET=m.app_secret,
-        MOTCUA_MESSENGER_VERIFY_TOKEN=m.verify_token,
-        MOTCUA_MESSENGER_PAGE_TOKEN=m.page_token,
-        MOTCUA_MESSENGER_API_BASE=m.api_base,
-        MOTCUA_ZALO_APP_ID=z.app_id,
-        MOTCUA_ZALO_OA_SECRET=z.oa_secret,
-        MOTCUA_ZALO_APP_SECRET=z.app_secret,
-        MOTCUA_ZALO_ACCESS_TOKEN=z.access_token,
-        MOTCUA_ZALO_REFRESH_TOKEN=z.refresh_token,
-        MOTCUA_ZALO_API_BASE=z.api_base,
-        MOTCUA_ZALO_OAUTH_BASE=z.oauth_base,
-        MOTCUA_TELEGRAM_TOKEN=t.token,
-        MOTCUA_TELEGRAM_WEBHOOK_SECRET=t.webhook_secret,
-        MOTCUA_TELEGRAM_API_BASE=t.api_base,
+    """The environment of a server process wired to the stand-ins."""
+    settings = Settings(
+        data_dir=data_dir,
+        port=port,
+        catalogue=Path(catalogue) if catalogue else None,
+        database_url=database,
     )
-    if catalogue:
-        env["MOTCUA_CATALOGUE"] = catalogue
-    if database:
-        env["MOTCUA_DATABASE_URL"] = database
-    return env
+    return dict(os.environ) | settings_env(standins.configure(settings))
 
 
 def peak_rss_mb(pids: list[int]) -> float:

@@ -55,9 +55,18 @@ def split_text(text: str, limit: int) -> list[str]:
     return chunks or [""]
 
 
+def text_with_links(reply: Reply) -> str:
+    """The reply's text with each link's URL on a line of its own (unless already there), for
+    platforms whose messages are plain text."""
+    missing = [link.url for link in reply.links if link.url not in reply.text]
+    return "\n".join([reply.text, *missing])
+
+
 def split_reply(reply: Reply, limit: int) -> list[Reply]:
-    """Text split to ``limit``; buttons and links ride on the last piece."""
-    texts = split_text(reply.text, limit)
+    """Text split so that every piece, with the link lines :func:`text_with_links` adds to the
+    last one, fits ``limit``; buttons and links ride on the last piece."""
+    room = len(text_with_links(reply)) - len(reply.text)
+    texts = split_text(reply.text, limit - room)
     pieces = [Reply(t, procedure_code=reply.procedure_code) for t in texts[:-1]]
     pieces.append(Reply(texts[-1], reply.buttons, reply.links, reply.procedure_code))
     return pieces

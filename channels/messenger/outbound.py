@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from bot.messages import Reply
-from channels.base import PermanentFailure, RetryLater, split_reply
+from channels.base import PermanentFailure, RetryLater, split_reply, text_with_links
 
 TEXT_LIMIT = 640
 QUICK_REPLIES = 13
@@ -22,11 +22,7 @@ def _title(text: str) -> str:
 
 def render(reply: Reply) -> dict:
     """The Send API ``message`` object: text (≤ 640) and quick replies (≤ 13, titles ≤ 20)."""
-    text = reply.text
-    for link in reply.links:
-        if link.url not in text:
-            text += f"\n{link.url}"
-    message: dict = {"text": text[:TEXT_LIMIT]}
+    message: dict = {"text": text_with_links(reply)[:TEXT_LIMIT]}
     if reply.buttons:
         message["quick_replies"] = [
             {"content_type": "text", "title": _title(b.title), "payload": b.payload[:PAYLOAD_LIMIT]}
@@ -44,9 +40,7 @@ class MessengerSender:
         self.page_token = page_token
 
     def parts(self, reply: Reply) -> list[Reply]:
-        # Keep room for link lines appended by render().
-        link_room = sum(len(link.url) + 1 for link in reply.links if link.url not in reply.text)
-        return split_reply(reply, TEXT_LIMIT - link_room)
+        return split_reply(reply, TEXT_LIMIT)
 
     async def send(self, user_id: str, reply: Reply) -> None:
         body = {

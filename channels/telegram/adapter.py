@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.messages import Incoming, Reply
-from channels.base import PermanentFailure, RetryLater, split_reply
+from channels.base import PermanentFailure, RetryLater, split_reply, text_with_links
 from channels.intake import Intake
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
@@ -98,8 +98,7 @@ class TelegramSender:
         self.bot = application.bot
 
     def parts(self, reply: Reply) -> list[Reply]:
-        link_room = sum(len(link.url) + 1 for link in reply.links if link.url not in reply.text)
-        return split_reply(reply, TEXT_LIMIT - link_room)
+        return split_reply(reply, TEXT_LIMIT)
 
     @staticmethod
     def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -111,10 +110,7 @@ class TelegramSender:
         return InlineKeyboardMarkup(rows) if rows else None
 
     async def send(self, user_id: str, reply: Reply) -> None:
-        text = reply.text
-        for link in reply.links:
-            if link.url not in text:
-                text += f"\n{link.url}"
+        text = text_with_links(reply)
         try:
             await self.bot.send_message(
                 chat_id=int(user_id), text=text[:TEXT_LIMIT], reply_markup=self.keyboard(reply)

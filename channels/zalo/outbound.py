@@ -10,7 +10,7 @@ from __future__ import annotations
 import aiohttp
 
 from bot.messages import Reply
-from channels.base import PermanentFailure, RetryLater, split_reply
+from channels.base import PermanentFailure, RetryLater, split_reply, text_with_links
 from channels.zalo.inbound import PAYLOAD_MARK
 from channels.zalo.tokens import TokenRefreshFailed, ZaloTokens
 
@@ -25,11 +25,7 @@ _TRANSIENT = {RATE_LIMITED, -50, -201}
 
 def render(reply: Reply) -> dict:
     """The ``message`` object: text, and buttons that send their payload back as text."""
-    text = reply.text
-    for link in reply.links:
-        if link.url not in text:
-            text += f"\n{link.url}"
-    message: dict = {"text": text[:TEXT_LIMIT]}
+    message: dict = {"text": text_with_links(reply)[:TEXT_LIMIT]}
     if reply.buttons:
         buttons = [
             {
@@ -52,8 +48,7 @@ class ZaloSender:
         self.tokens = tokens
 
     def parts(self, reply: Reply) -> list[Reply]:
-        link_room = sum(len(link.url) + 1 for link in reply.links if link.url not in reply.text)
-        return split_reply(reply, TEXT_LIMIT - link_room)
+        return split_reply(reply, TEXT_LIMIT)
 
     async def send(self, user_id: str, reply: Reply) -> None:
         body = {"recipient": {"user_id": user_id}, "message": render(reply)}
