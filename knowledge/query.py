@@ -171,16 +171,27 @@ def _restoration_table(accented: Iterable[str]) -> dict[str, str]:
 
 _WORD_RE = re.compile(r"[^\W_]+")
 
-_ENGLISH_MARKERS = frozenset(
-    "the how what where when which do does can i my is are for to of a an need get register "
-    "certificate card apply much long please".split()
+_ENGLISH_GREETINGS = frozenset("hello hi hey thanks thank help please".split())
+# The shape of a Vietnamese syllable once its accents are gone: an optional onset, a cluster of
+# vowels, an optional final from the few Vietnamese allows. "register", "need", "time" don't fit.
+_SYLLABLE_SHAPE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[mnptc])?$"
 )
 
 
 def guess_language(text: str) -> str:
-    """'en' when the message reads as English, else 'vi' (the default)."""
+    """'en' when the message reads as English, else 'vi' (the default).
+
+    Accents settle it. Without them, plain Vietnamese ("lam cccd lan dau can giay to gi") is
+    made of words shaped like Vietnamese syllables; English mostly is not. A few words fit both
+    ("can", "to", "the"); an abbreviation or two ("cccd") does not make a message English.
+    """
     if has_diacritics(text):
         return "vi"
-    words = fold(text).split()
-    english = sum(1 for w in words if w.strip("?.,!") in _ENGLISH_MARKERS)
-    return "en" if words and english / len(words) >= 0.25 else "vi"
+    words = [w for w in syllables(text) if w.isalpha()]
+    if not words:
+        return "vi"
+    if len(words) <= 2 and all(w in _ENGLISH_GREETINGS for w in words):
+        return "en"
+    foreign = [w for w in words if not _SYLLABLE_SHAPE.match(w)]
+    return "en" if len(foreign) >= 2 and len(foreign) / len(words) >= 0.4 else "vi"

@@ -30,6 +30,7 @@ def test_question_without_diacritics_then_follow_ups_without_repeating_it(chat):
     chat.say("lam giay khai sinh cho con can giay to gi")
     assert "đăng ký khai sinh" in chat.text.lower()
     assert "Giấy chứng sinh" in chat.text
+    assert "Giấy tờ cần chuẩn bị" in chat.text  # answered in Vietnamese, not English
     chat.say("mất bao lâu?")
     assert "Thời gian giải quyết" in chat.text and "Giấy tờ cần chuẩn bị" not in chat.text
     chat.say("lệ phí?")

@@ -83,3 +83,22 @@ def test_long_messages_are_read_without_failing(hybrid_retriever):
 
 def test_empty_message_abstains(hybrid_retriever):
     assert hybrid_retriever.search("   ").decision == "abstain"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("lam cccd lan dau can giay to gi", "vi"),  # "can", "to" are also English words
+        ("the can cuoc bi mat", "vi"),
+        ("dkks cho be mat bao lau ad", "vi"),
+        ("lam passport mat bao lau", "vi"),
+        ("Làm căn cước", "vi"),
+        ("How do I register a birth?", "en"),
+        ("extend temporary residence for foreigner", "en"),
+        ("hello", "en"),
+    ],
+)
+def test_the_language_of_a_question(text, language):
+    from knowledge.query import guess_language
+
+    assert guess_language(text) == language
