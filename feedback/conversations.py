@@ -31,10 +31,6 @@ def lock_conversation(session: Session, channel: str, user_id: str) -> Conversat
         return session.exec(query).one()
 
 
-def get_conversation(session: Session, conversation_id: int) -> Conversation | None:
-    return session.get(Conversation, conversation_id)
-
-
 def message_seen(session: Session, channel: str, platform_message_id: str) -> bool:
     """Whether an incoming message with this platform id was already handled."""
     query = select(Message.id).where(

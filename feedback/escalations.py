@@ -45,12 +45,3 @@ def close_case(session: Session, case: EscalationCase) -> EscalationCase:
         session.add(conversation)
     session.add(case)
     return case
-
-
-def open_cases(session: Session) -> list[EscalationCase]:
-    query = (
-        select(EscalationCase)
-        .where(EscalationCase.status != "closed")
-        .order_by(EscalationCase.created_at)
-    )
-    return list(session.exec(query).all())
