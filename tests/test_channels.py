@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from sqlmodel import select
@@ -70,7 +71,7 @@ async def test_messenger_batch_echo_and_quick_reply(rig):
         if q["payload"].startswith("pick:")
     )
     await rig.messenger.say(rig.http, "psid-4", "1", payload=pick)
-    await eventually(lambda: len(graph.texts("psid-4")) == 2)
+    await eventually(lambda: len(graph.texts("psid-4")) >= 2)
     assert pick.removeprefix("pick:") in graph.texts("psid-4")[1]
     assert graph.texts("psid-6") == []
 
@@ -80,13 +81,18 @@ async def test_a_redelivered_event_is_answered_once(rig):
         response = await rig.messenger.say(rig.http, "psid-7", "đăng ký khai tử", mid="mid.same")
         assert response.status == 200
     graph = rig.standins.graph
-    await eventually(lambda: graph.texts("psid-7"))
+
+    def answers() -> int:  # whole answers received (the last part asks for a rating)
+        return sum("hữu ích" in text for text in graph.texts("psid-7"))
+
+    await eventually(lambda: answers() == 1)
     with rig.runtime.store.session() as session:
         rows = session.exec(select(InboundMessage).where(InboundMessage.user_id == "psid-7")).all()
     assert len(rows) == 1
     await rig.messenger.say(rig.http, "psid-7", "mất bao lâu")
-    await eventually(lambda: len(graph.texts("psid-7")) == 2)
-    assert len(graph.texts("psid-7")) == 2
+    await eventually(lambda: answers() == 2)
+    await asyncio.sleep(0.5)  # a duplicate, if any, would have arrived by now
+    assert answers() == 2 and "Thời gian" in graph.texts("psid-7")[-1]
 
 
 async def test_a_long_reply_is_split_within_messenger_limits(rig):
@@ -130,7 +136,7 @@ async def test_zalo_round_trip_and_button_press(rig):
     buttons = zalo_api.received[0]["message"]["attachment"]["payload"]["buttons"]
     pick = next(b["payload"] for b in buttons if b["payload"].startswith("#pick:"))
     await rig.zalo.press(rig.http, "z-1", pick)
-    await eventually(lambda: len(zalo_api.texts("z-1")) == 2)
+    await eventually(lambda: len(zalo_api.texts("z-1")) >= 2)
     assert pick.removeprefix("#pick:") in zalo_api.texts("z-1")[1]
 
 
@@ -198,7 +204,7 @@ async def test_telegram_webhook_message_and_inline_button(rig):
         row[0]["callback_data"] for row in keyboard if row[0]["callback_data"].startswith("pick:")
     )
     assert (await rig.telegram.press(rig.http, 5001, pick)).status == 200
-    await eventually(lambda: len(bot_api.texts(5001)) == 2)
+    await eventually(lambda: len(bot_api.texts(5001)) >= 2)
     assert bot_api.answered_callbacks  # the button's spinner was stopped
     assert pick.removeprefix("pick:") in bot_api.texts(5001)[1]
 
