@@ -76,7 +76,6 @@ class InboxWorker(PollingWorker):
         self.concurrency = concurrency
         self.metrics = metrics
         self.lease = lease
-        self.handled = 0
 
     async def drain_once(self) -> bool:
         """Claim and handle one batch; True if there was anything to do."""
@@ -110,7 +109,6 @@ class InboxWorker(PollingWorker):
         started = time.perf_counter()
         try:
             self.engine.handle(incoming, after=after)
-            self.handled += 1
         except Exception:
             log.exception("could not handle inbound message %s; it will be retried", row.id)
             if self.metrics is not None:

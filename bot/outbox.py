@@ -73,7 +73,6 @@ class OutboxWorker(PollingWorker):
         self.store = store
         self.senders = senders
         self.metrics = metrics
-        self.sent = 0
 
     async def drain_once(self) -> bool:
         rows = await asyncio.to_thread(claim, self.store, 64, self.lease)
@@ -116,7 +115,6 @@ class OutboxWorker(PollingWorker):
             if result == "sent":
                 row.status = "sent"
                 row.sent_at = utcnow()
-                self.sent += 1
             elif result == "failed":
                 row.status = "failed"
                 log.warning("outbox row %s refused for good: %s", row_id, error)

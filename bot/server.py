@@ -63,7 +63,6 @@ class Runtime:
     senders: dict[str, Sender] = field(default_factory=dict)
     inbox: InboxWorker | None = None
     outbox: OutboxWorker | None = None
-    zalo_tokens: ZaloTokens | None = None
     staff: StaffContext | None = None
     desk: StaffDesk | None = None
 
@@ -124,7 +123,6 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         config = settings.zalo
         tokens = ZaloTokens(store, http, config.oauth_base, config.app_id, config.app_secret)
         await asyncio.to_thread(tokens.seed, config.access_token, config.refresh_token)
-        runtime.zalo_tokens = tokens
         senders["zalo"] = ZaloSender(http, config.api_base, tokens)
     application = runtime.telegram_app
     if application is not None:

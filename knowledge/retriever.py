@@ -104,7 +104,6 @@ class Retriever:
         doc_tokens = [syllables(_lexical_text(p)) for p in self.procedures]
         self.bm25 = BM25Index(doc_tokens)
         self._doc_vocab = [frozenset(tokens) for tokens in doc_tokens]
-        self._doc_vocab_terms = [frozenset(terms(tokens)) for tokens in doc_tokens]
         lexicon = lexicon or default_lexicon()
         vocabulary = {t for tokens in doc_tokens for t in tokens}
         self.analyzer = QueryAnalyzer(

@@ -41,7 +41,6 @@ class ZaloTokens:
         self.app_id = app_id
         self.app_secret = app_secret
         self._lock = asyncio.Lock()
-        self.refreshes = 0
 
     def seed(self, access_token: str, refresh_token: str) -> None:
         """Store the first token pair (from configuration) unless one is stored already."""
@@ -83,7 +82,6 @@ class ZaloTokens:
             token.expires_at = utcnow() + timedelta(seconds=expires_in)
             token.updated_at = utcnow()
             session.add(token)
-        self.refreshes += 1
         log.info("Zalo access token refreshed")
         return access
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -16,7 +16,6 @@ class StaffContext:
     store: Store | None = None
     desk: StaffDesk | None = None
     catalogue: Catalogue | None = None
-    listeners: set = field(default_factory=set)
 
     def procedure_name(self, code: str | None) -> str:
         if not code or self.catalogue is None:
