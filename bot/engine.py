@@ -63,18 +63,20 @@ class Engine:
         transaction (the server enqueues the replies there, so both commit or neither)."""
         # Retrieval depends on the text alone: done before the transaction, so the database
         # lock is held for bookkeeping only, not for the ~10 ms of encoding.
-        search = self._prefetch(incoming)
+        text = incoming.text.strip()
+        recognised = recognise(text) if text else Recognised("question")
+        search = self._prefetch(incoming, recognised)
         with self._locks[incoming.address], self.store.session() as session:
             conversation = lock_conversation(session, incoming.channel, incoming.user_id)
-            replies = self._turn(session, conversation, incoming, search)
+            replies = self._turn(session, conversation, incoming, recognised, search)
             if after is not None:
                 after(session, conversation, replies)
             return replies
 
-    def _prefetch(self, incoming: Incoming) -> SearchResult | None:
+    def _prefetch(self, incoming: Incoming, recognised: Recognised) -> SearchResult | None:
         """The search a typed question will need (none for buttons and recognised intents)."""
         text = incoming.text.strip()
-        if incoming.payload or not text or recognise(text).intent != "question":
+        if incoming.payload or not text or recognised.intent != "question":
             return None
         return self.retriever.search(text)
 
@@ -83,6 +85,7 @@ class Engine:
         session: Session,
         conversation: Conversation,
         incoming: Incoming,
+        recognised: Recognised,
         search: SearchResult | None = None,
     ) -> list[Reply]:
         if incoming.message_id and message_seen(session, incoming.channel, incoming.message_id):
@@ -106,7 +109,9 @@ class Engine:
             replies = notice if recent == self.flood_limit + 1 else []
         else:
             state.turns += 1
-            replies = _Turn(self, session, conversation, state, incoming, search).respond()
+            replies = _Turn(
+                self, session, conversation, state, incoming, recognised, search
+            ).respond()
         conversation.state = state.to_json()
         conversation.language = state.language
         for reply in replies:
@@ -131,9 +136,11 @@ class _Turn:
         conversation: Conversation,
         state: ConversationState,
         incoming: Incoming,
+        recognised: Recognised,
         search: SearchResult | None = None,
     ) -> None:
         self.engine = engine
+        self.recognised = recognised
         self.search = search
         self.session = session
         self.conversation = conversation
@@ -152,7 +159,7 @@ class _Turn:
             handled = self._on_payload(self.payload)
             if handled is not None:
                 return handled
-        recognised = recognise(self.text) if self.text else Recognised("question")
+        recognised = self.recognised
         if recognised.intent == "cancel":
             self.state.reset()
             return [Reply(say(self.lang, "cancelled"))]
