@@ -8,8 +8,6 @@ redelivered platform message (same id) gets no second reply.
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -55,7 +53,6 @@ class Engine:
         self.store = store
         self.communes = communes or bac_ninh()
         self.flood_limit = flood_limit
-        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
     def handle(self, incoming: Incoming, after: AfterTurn | None = None) -> list[Reply]:
         """Handle one citizen message; returns the replies to send (none for a redelivery, a
@@ -66,7 +63,9 @@ class Engine:
         text = incoming.text.strip()
         recognised = recognise(text) if text else Recognised("question")
         search = self._prefetch(incoming, recognised)
-        with self._locks[incoming.address], self.store.session() as session:
+        # The conversation row lock (FOR UPDATE; SQLite's exclusive write transaction) keeps one
+        # citizen's turns apart, within this process and across workers alike.
+        with self.store.session() as session:
             conversation = lock_conversation(session, incoming.channel, incoming.user_id)
             replies = self._turn(session, conversation, incoming, recognised, search)
             if after is not None:
