@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
+from typing import TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,9 @@ class TelegramConfig:
     webhook_secret: str
     api_base: str = "https://api.telegram.org"
     polling: bool = False
+
+
+Platform = TypeVar("Platform", MessengerConfig, ZaloConfig, TelegramConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,52 +99,51 @@ class Settings:
             lease_seconds=float(env.get("MOTCUA_LEASE_SECONDS", "60")),
             poll_seconds=float(env.get("MOTCUA_POLL_SECONDS", "1.0")),
             retry_cap_seconds=float(env.get("MOTCUA_RETRY_CAP_SECONDS", "300")),
-            messenger=_messenger(env),
-            zalo=_zalo(env),
-            telegram=_telegram(env),
+            messenger=_platform(MessengerConfig, env),
+            zalo=_platform(ZaloConfig, env),
+            telegram=_platform(TelegramConfig, env),
         )
 
 
-def _messenger(env: dict[str, str]) -> MessengerConfig | None:
-    names = (
-        "MOTCUA_MESSENGER_APP_SECRET",
-        "MOTCUA_MESSENGER_VERIFY_TOKEN",
-        "MOTCUA_MESSENGER_PAGE_TOKEN",
-    )
-    if not all(env.get(n) for n in names):
-        return None
-    return MessengerConfig(
-        *(env[n] for n in names),
-        api_base=env.get("MOTCUA_MESSENGER_API_BASE", MessengerConfig.api_base),
-    )
+_PREFIXES: dict[type, str] = {
+    MessengerConfig: "MOTCUA_MESSENGER_",
+    ZaloConfig: "MOTCUA_ZALO_",
+    TelegramConfig: "MOTCUA_TELEGRAM_",
+}
 
 
-def _zalo(env: dict[str, str]) -> ZaloConfig | None:
-    names = (
-        "MOTCUA_ZALO_APP_ID",
-        "MOTCUA_ZALO_OA_SECRET",
-        "MOTCUA_ZALO_APP_SECRET",
-        "MOTCUA_ZALO_ACCESS_TOKEN",
-        "MOTCUA_ZALO_REFRESH_TOKEN",
-    )
-    if not all(env.get(n) for n in names):
-        return None
-    return ZaloConfig(
-        *(env[n] for n in names),
-        api_base=env.get("MOTCUA_ZALO_API_BASE", ZaloConfig.api_base),
-        oauth_base=env.get("MOTCUA_ZALO_OAUTH_BASE", ZaloConfig.oauth_base),
-    )
+def _variable(prefix: str, name: str) -> str:
+    # Telegram's ``polling`` is read from MOTCUA_TELEGRAM_MODE=polling|webhook.
+    return prefix + ("MODE" if name == "polling" else name.upper())
 
 
-def _telegram(env: dict[str, str]) -> TelegramConfig | None:
-    if not env.get("MOTCUA_TELEGRAM_TOKEN") or not env.get("MOTCUA_TELEGRAM_WEBHOOK_SECRET"):
-        return None
-    return TelegramConfig(
-        env["MOTCUA_TELEGRAM_TOKEN"],
-        env["MOTCUA_TELEGRAM_WEBHOOK_SECRET"],
-        api_base=env.get("MOTCUA_TELEGRAM_API_BASE", TelegramConfig.api_base),
-        polling=env.get("MOTCUA_TELEGRAM_MODE", "webhook") == "polling",
-    )
+def _platform(cls: type[Platform], env: dict[str, str]) -> Platform | None:
+    """A platform's configuration from its ``MOTCUA_<PLATFORM>_<FIELD>`` variables; None
+    unless every required one is set (the server then uses the platform's stand-in)."""
+    values: dict[str, object] = {}
+    for item in fields(cls):
+        raw = env.get(_variable(_PREFIXES[cls], item.name))
+        if item.name == "polling":
+            values[item.name] = (raw or "webhook") == "polling"
+        elif item.default is MISSING:
+            if not raw:
+                return None
+            values[item.name] = raw
+        elif raw is not None:
+            values[item.name] = raw
+    return cls(**values)
+
+
+def _platform_env(config: MessengerConfig | ZaloConfig | TelegramConfig) -> dict[str, str]:
+    """The inverse of :func:`_platform`."""
+    prefix = _PREFIXES[type(config)]
+    env = {}
+    for item in fields(config):
+        value = getattr(config, item.name)
+        if item.name == "polling":
+            value = "polling" if value else "webhook"
+        env[_variable(prefix, item.name)] = value
+    return env
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -163,28 +166,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "MOTCUA_SESSION_KEY": settings.session_key,
     }
     env.update({k: v for k, v in optional.items() if v})
-    if m := settings.messenger:
-        env.update(
-            MOTCUA_MESSENGER_APP_SECRET=m.app_secret,
-            MOTCUA_MESSENGER_VERIFY_TOKEN=m.verify_token,
-            MOTCUA_MESSENGER_PAGE_TOKEN=m.page_token,
-            MOTCUA_MESSENGER_API_BASE=m.api_base,
-        )
-    if z := settings.zalo:
-        env.update(
-            MOTCUA_ZALO_APP_ID=z.app_id,
-            MOTCUA_ZALO_OA_SECRET=z.oa_secret,
-            MOTCUA_ZALO_APP_SECRET=z.app_secret,
-            MOTCUA_ZALO_ACCESS_TOKEN=z.access_token,
-            MOTCUA_ZALO_REFRESH_TOKEN=z.refresh_token,
-            MOTCUA_ZALO_API_BASE=z.api_base,
-            MOTCUA_ZALO_OAUTH_BASE=z.oauth_base,
-        )
-    if t := settings.telegram:
-        env.update(
-            MOTCUA_TELEGRAM_TOKEN=t.token,
-            MOTCUA_TELEGRAM_WEBHOOK_SECRET=t.webhook_secret,
-            MOTCUA_TELEGRAM_API_BASE=t.api_base,
-            MOTCUA_TELEGRAM_MODE="polling" if t.polling else "webhook",
-        )
+    for config in (settings.messenger, settings.zalo, settings.telegram):
+        if config is not None:
+            env.update(_platform_env(config))
     return env

@@ -1,0 +1,30 @@
+from bot.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig, settings_env
+
+
+def test_worker_processes_receive_exactly_the_supervisors_settings():
+    settings = Settings(
+        port=9001,
+        database_url="postgresql+psycopg://motcua@db/motcua",
+        messenger=MessengerConfig("app-secret", "verify", "page-token", api_base="http://m"),
+        zalo=ZaloConfig("42", "oa-secret", "app-secret", "access", "refresh"),
+        telegram=TelegramConfig("1:abc", "hook-secret", polling=True),
+    )
+    env = settings_env(settings)
+    assert env["MOTCUA_TELEGRAM_MODE"] == "polling"
+    assert env["MOTCUA_ZALO_OAUTH_BASE"] == "https://oauth.zaloapp.com"
+    again = Settings.from_env(env)
+    assert (again.messenger, again.zalo, again.telegram) == (
+        settings.messenger,
+        settings.zalo,
+        settings.telegram,
+    )
+    assert (again.port, again.database_url) == (9001, settings.database_url)
+
+
+def test_a_platform_missing_a_secret_is_left_to_its_stand_in():
+    env = {"MOTCUA_MESSENGER_APP_SECRET": "s", "MOTCUA_MESSENGER_VERIFY_TOKEN": "v"}
+    assert Settings.from_env(env).messenger is None
+    telegram = Settings.from_env(
+        {"MOTCUA_TELEGRAM_TOKEN": "t", "MOTCUA_TELEGRAM_WEBHOOK_SECRET": "w"}
+    ).telegram
+    assert telegram == TelegramConfig("t", "w")
