@@ -312,11 +312,14 @@ async def main() -> int:
     args = parser.parse_args()
     catalogue = args.catalogue if Path(args.catalogue).exists() else None
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="motcua-load-"))
+    # A kept data directory keeps the embedding cache, not the database: the stand-ins number
+    # their message ids from 1 again, and a stored id would read as a redelivery.
+    for leftover in data_dir.glob("motcua.db*"):
+        leftover.unlink()
 
     POOL[:] = question_pool()
     standins = await StandIns.start()
     tracker = Tracker()
-    hook_standins(standins, tracker)
     log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     command = [sys.executable, "-m", "bot.cli", "serve"]
     if args.workers > 1:
@@ -337,8 +340,9 @@ async def main() -> int:
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as http:
             # Warm-up: a few questions outside the measurement.
-            await drive(20, 2, 30, platforms, http, Tracker())
-            tracker.latencies.clear()
+            warm_up = Tracker()
+            hook_standins(standins, warm_up)
+            await drive(20, 2, 30, platforms, http, warm_up)
             hook_standins(standins, tracker)
             elapsed = await drive(args.rate, args.seconds, args.citizens, platforms, http, tracker)
         pids = [server.pid, *children(server.pid)]
