@@ -102,7 +102,7 @@ class QueryAnalyzer:
             if position not in cue_positions and token not in STOPWORDS and not token.isdigit():
                 concepts.append(Concept(token, (token,)))
             position += 1
-        dense_text = self._dense_text(text, tokens, cue_positions)
+        dense_text = self._dense_text(text, tokens, repaired, cue_positions)
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
         return AnalyzedQuery(
@@ -126,16 +126,23 @@ class QueryAnalyzer:
         )
         return best[0] if best else token
 
-    def _dense_text(self, text: str, tokens: list[str], cue_positions: set[int]) -> str:
-        """The query for the encoder: its own words minus facet cues ("mất bao lâu" would
-        read as "lost"), with diacritics restored when the citizen typed none."""
+    def _dense_text(
+        self, text: str, tokens: list[str], repaired: list[str], cue_positions: set[int]
+    ) -> str:
+        """The query for the encoder: its own words, typos repaired, minus facet cues ("mất
+        bao lâu" would read as "lost"), with diacritics restored when the citizen typed none.
+        A misspelt question thus reads to the encoder (and its cache) as the spelt one."""
         if not has_diacritics(text):
-            kept = [t for i, t in enumerate(tokens) if i not in cue_positions]
+            kept = [t for i, t in enumerate(repaired) if i not in cue_positions]
             return self._restore_diacritics(kept)
         words = _WORD_RE.findall(text)
         if len(words) != len(tokens):
             return text
-        return " ".join(w for i, w in enumerate(words) if i not in cue_positions)
+        return " ".join(
+            word if fixed == token else self._restore.get(fixed, fixed)
+            for i, (word, token, fixed) in enumerate(zip(words, tokens, repaired, strict=True))
+            if i not in cue_positions
+        )
 
     def _restore_diacritics(self, tokens: list[str]) -> str:
         """Put back the catalogue's most frequent accented form of each syllable pair."""
