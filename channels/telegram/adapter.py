@@ -19,6 +19,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.messages import Incoming, Reply
 from channels.base import PermanentFailure, RetryLater, split_reply, text_with_links
 from channels.intake import Intake
+from channels.telegram.transport import AiohttpRequest
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "telegram"
@@ -34,6 +35,8 @@ def build_application(token: str, api_base: str, polling: bool = False) -> Appli
         .token(token)
         .base_url(api_base.rstrip("/") + "/bot")
         .base_file_url(api_base.rstrip("/") + "/file/bot")
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))
     )
     if not polling:
         builder = builder.updater(None)

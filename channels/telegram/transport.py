@@ -1,0 +1,93 @@
+"""python-telegram-bot's HTTP transport on aiohttp, the client the rest of the server uses.
+
+PTB talks to the Bot API through a :class:`~telegram.request.BaseRequest`; its default is
+built on httpx, whose connection pool checks every pooled connection on every request and
+looks for an optional module on each lock it creates. Under load that made a Telegram reply
+cost several times a Messenger or Zalo one on the event loop. This transport posts the same
+form (or multipart) bodies with aiohttp; everything above it (bot methods, error mapping,
+``retry_after``) is PTB's own.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+DEFAULT_TIMEOUT = 15.0
+
+
+class AiohttpRequest(BaseRequest):
+    """A :class:`BaseRequest` over one aiohttp session (opened by :meth:`initialize`)."""
+
+    def __init__(self, read_timeout: float | None = DEFAULT_TIMEOUT, connections: int = 64):
+        self._read_timeout = read_timeout
+        self._connections = connections
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._connections)
+            self._session = aiohttp.ClientSession(connector=connector)
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=BaseRequest.DEFAULT_NONE,
+        write_timeout=BaseRequest.DEFAULT_NONE,
+        connect_timeout=BaseRequest.DEFAULT_NONE,
+        pool_timeout=BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        timeout = aiohttp.ClientTimeout(
+            sock_connect=_given(connect_timeout, DEFAULT_TIMEOUT),
+            sock_read=_given(read_timeout, self._read_timeout),
+            total=None,
+        )
+        body = _body(request_data)
+        try:
+            async with self._session.request(
+                method,
+                url,
+                data=body,
+                timeout=timeout,
+                headers={"User-Agent": self.USER_AGENT},
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def _given(value, default: float | None) -> float | None:
+    """A timeout PTB passed, or the default when it passed none."""
+    return default if isinstance(value, type(BaseRequest.DEFAULT_NONE)) else value
+
+
+def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    """PTB's parameters as a urlencoded form, or multipart when files are attached."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not request_data.contains_files:
+        return fields
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, part in request_data.multipart_data.items():
+        filename, content, *rest = part
+        form.add_field(name, content, filename=filename, content_type=rest[0] if rest else None)
+    return form
