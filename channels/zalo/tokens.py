@@ -41,6 +41,7 @@ class ZaloTokens:
         self.app_id = app_id
         self.app_secret = app_secret
         self._lock = asyncio.Lock()
+        self._current: str | None = None
 
     def seed(self, access_token: str, refresh_token: str) -> None:
         """Store the first token pair (from configuration) unless one is stored already."""
@@ -62,13 +63,19 @@ class ZaloTokens:
         return token
 
     async def access_token(self) -> str:
-        return (await asyncio.to_thread(self._read)).access_token
+        """The current access token, read from the store once and then kept: a token that
+        another worker has since replaced fails with -216, and :meth:`refresh` reads the
+        store again before refreshing anything."""
+        if self._current is None:
+            self._current = (await asyncio.to_thread(self._read)).access_token
+        return self._current
 
     async def refresh(self, stale: str) -> str:
         """A fresh access token to replace ``stale`` (refreshing only if nobody else has)."""
         async with self._lock:
             loop = asyncio.get_running_loop()
-            return await asyncio.to_thread(self._refresh_locked, stale, loop)
+            self._current = await asyncio.to_thread(self._refresh_locked, stale, loop)
+            return self._current
 
     def _refresh_locked(self, stale: str, loop: asyncio.AbstractEventLoop) -> str:
         with self.store.session() as session:
