@@ -60,6 +60,9 @@ async def serve(settings: Settings, workers: int = 1, reuse_port: bool = False) 
         if workers > 1:
             await _supervise(settings, workers, standins)
         else:
+            # One OpenMP thread per encoder model and one model per core: short queries from
+            # many citizens encode side by side instead of queueing for one model.
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
             await _serve_one(settings, reuse_port, standins)
     finally:
         if standins is not None:
