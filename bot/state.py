@@ -32,6 +32,15 @@ class ConversationState:
     awaiting_commune: bool = False
     commune: str | None = None  # the citizen's commune or ward, once known
     feedback: FeedbackDraft | None = None
+    recent: list[float] = field(default_factory=list)  # when the latest messages came (flood)
+
+    def note_message(self, now: float, window: float, limit: int) -> int:
+        """Record a message at ``now``; how many came in the last ``window`` seconds, this one
+        included. Counting stops at ``limit + 2`` (enough to tell the first message over the
+        limit from the rest), so the list stays short."""
+        kept = [t for t in self.recent if now - t < window][-(limit + 1) :]
+        self.recent = [*kept, now]
+        return len(self.recent)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from feedback.models import Conversation, Message, utcnow
+from feedback.store import insert_ignoring_duplicates
 
 
 def lock_conversation(session: Session, channel: str, user_id: str) -> Conversation:
@@ -31,12 +30,22 @@ def lock_conversation(session: Session, channel: str, user_id: str) -> Conversat
         return session.exec(query).one()
 
 
-def message_seen(session: Session, channel: str, platform_message_id: str) -> bool:
-    """Whether an incoming message with this platform id was already handled."""
-    query = select(Message.id).where(
-        Message.channel == channel, Message.platform_message_id == platform_message_id
-    )
-    return session.exec(query).first() is not None
+def log_incoming(
+    session: Session,
+    conversation: Conversation,
+    text: str,
+    payload: str | None,
+    platform_message_id: str | None,
+) -> bool:
+    """Log a citizen's message; False (and nothing logged) if a message with this platform id
+    was logged before, i.e. the platform delivered it again."""
+    row = _row(conversation, "in", text, "citizen", payload, platform_message_id, None)
+    insert = insert_ignoring_duplicates(session.get_bind().dialect.name, Message)
+    if session.connection().execute(insert, row).first() is None:
+        return False
+    conversation.updated_at = row["created_at"]
+    session.add(conversation)
+    return True
 
 
 def log_message(
@@ -48,33 +57,30 @@ def log_message(
     payload: str | None = None,
     platform_message_id: str | None = None,
     procedure_code: str | None = None,
-) -> Message:
-    """Append a message to the conversation's log and touch the conversation."""
-    message = Message(
-        conversation_id=conversation.id,
-        channel=conversation.channel,
-        direction=direction,
-        author=author,
-        text=text,
-        payload=payload,
-        platform_message_id=platform_message_id,
-        procedure_code=procedure_code,
-    )
-    session.add(message)
-    conversation.updated_at = utcnow()
+) -> None:
+    """Append a message to the conversation's log and touch the conversation.
+
+    A plain ``INSERT`` on the session's connection: every message in and out passes here, and
+    nothing reads the row back in the same transaction as an object.
+    """
+    row = _row(conversation, direction, text, author, payload, platform_message_id, procedure_code)
+    session.connection().execute(insert(Message.__table__), row)  # type: ignore[attr-defined]
+    conversation.updated_at = row["created_at"]
     session.add(conversation)
-    return message
 
 
-def recent_incoming(session: Session, conversation_id: int, window: timedelta) -> int:
-    """How many messages the citizen sent in the last ``window`` (this one included)."""
-    since = utcnow() - window
-    query = select(func.count(Message.id)).where(
-        Message.conversation_id == conversation_id,
-        Message.direction == "in",
-        Message.created_at >= since,
-    )
-    return int(session.exec(query).one())
+def _row(conversation: Conversation, direction, text, author, payload, platform_id, code) -> dict:
+    return {
+        "conversation_id": conversation.id,
+        "channel": conversation.channel,
+        "direction": direction,
+        "author": author,
+        "text": text,
+        "payload": payload,
+        "platform_message_id": platform_id,
+        "procedure_code": code,
+        "created_at": utcnow(),
+    }
 
 
 def transcript(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:

@@ -8,12 +8,15 @@ concurrent writers queue instead of failing half-way; on PostgreSQL rows are loc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-from sqlalchemy import event
+from sqlalchemy import Insert, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from feedback import models  # noqa: F401  (registers the tables)
 from feedback.migrate import upgrade
@@ -25,6 +28,7 @@ class Store:
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._writer = threading.RLock()
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 30}
@@ -38,7 +42,7 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._turn(), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -46,8 +50,28 @@ class Store:
                 session.rollback()
                 raise
 
+    def _turn(self) -> AbstractContextManager:
+        """SQLite has one writer at a time. Threads of this process queue on a lock for it
+        rather than on SQLite's busy handler, which sleeps in steps of up to 100 ms and so
+        makes a waiting writer miss the moment the database frees up. (Other processes
+        still meet the busy handler; PostgreSQL locks rows, not the database.)"""
+        return self._writer if self.is_sqlite else nullcontext()
+
+    def insert_ignoring_duplicates(self, model: type[SQLModel]) -> Insert:
+        """``INSERT`` that skips a row clashing with a unique constraint (no error raised;
+        it returns the new row's id, or no row when it was a duplicate)."""
+        return insert_ignoring_duplicates(self.engine.dialect.name, model)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_ignoring_duplicates(dialect: str, model: type[SQLModel]) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect`` (sqlite, postgresql):
+    a row back means the row was new (``rowcount`` is no guide: drivers differ)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return dialect_insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:
