@@ -8,7 +8,9 @@ redelivered platform message (same id) gets no second reply.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -21,9 +23,8 @@ from bot.state import ConversationState
 from feedback import escalations, insights
 from feedback.conversations import (
     lock_conversation,
+    log_incoming,
     log_message,
-    message_seen,
-    recent_incoming,
 )
 from feedback.models import Conversation
 from feedback.store import Store
@@ -37,6 +38,15 @@ FLOOD_WINDOW = timedelta(seconds=60)
 FLOOD_LIMIT = 20  # messages a citizen may send in FLOOD_WINDOW before the bot slows them down
 
 AfterTurn = Callable[[Session, Conversation, list[Reply]], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message made ready for its turn: its intent and, for a question, the search."""
+
+    incoming: Incoming
+    recognised: Recognised
+    search: SearchResult | None
 
 
 class Engine:
@@ -58,26 +68,32 @@ class Engine:
         """Handle one citizen message; returns the replies to send (none for a redelivery, a
         flood, or while staff have the conversation). ``after`` runs inside the same
         transaction (the server enqueues the replies there, so both commit or neither)."""
-        # Retrieval depends on the text alone: done before the transaction, so the database
-        # lock is held for bookkeeping only, not for the ~10 ms of encoding.
+        prepared = self.prepare(incoming)
+        with self.store.session() as session:
+            return self.turn(session, prepared, after)
+
+    def prepare(self, incoming: Incoming) -> Prepared:
+        """The part of a turn that needs no database: recognising the message and, for a
+        typed question, the search (the encoder's ~20 ms stay outside any transaction)."""
         text = incoming.text.strip()
         recognised = recognise(text) if text else Recognised("question")
-        search = self._prefetch(incoming, recognised)
-        # The conversation row lock (FOR UPDATE; SQLite's exclusive write transaction) keeps one
-        # citizen's turns apart, within this process and across workers alike.
-        with self.store.session() as session:
-            conversation = lock_conversation(session, incoming.channel, incoming.user_id)
-            replies = self._turn(session, conversation, incoming, recognised, search)
-            if after is not None:
-                after(session, conversation, replies)
-            return replies
+        search = None
+        if not incoming.payload and text and recognised.intent == "question":
+            search = self.retriever.search(text)
+        return Prepared(incoming, recognised, search)
 
-    def _prefetch(self, incoming: Incoming, recognised: Recognised) -> SearchResult | None:
-        """The search a typed question will need (none for buttons and recognised intents)."""
-        text = incoming.text.strip()
-        if incoming.payload or not text or recognised.intent != "question":
-            return None
-        return self.retriever.search(text)
+    def turn(
+        self, session: Session, prepared: Prepared, after: AfterTurn | None = None
+    ) -> list[Reply]:
+        """The bookkeeping part of a turn, in the caller's transaction (which may hold other
+        citizens' turns too). The conversation row lock (FOR UPDATE; SQLite's exclusive write
+        transaction) keeps one citizen's turns apart, within a process and across workers."""
+        incoming = prepared.incoming
+        conversation = lock_conversation(session, incoming.channel, incoming.user_id)
+        replies = self._turn(session, conversation, incoming, prepared.recognised, prepared.search)
+        if after is not None:
+            after(session, conversation, replies)
+        return replies
 
     def _turn(
         self,
@@ -87,21 +103,14 @@ class Engine:
         recognised: Recognised,
         search: SearchResult | None = None,
     ) -> list[Reply]:
-        if incoming.message_id and message_seen(session, incoming.channel, incoming.message_id):
-            return []
-        log_message(
-            session,
-            conversation,
-            "in",
-            incoming.text,
-            "citizen",
-            payload=incoming.payload,
-            platform_message_id=incoming.message_id,
-        )
+        if not log_incoming(
+            session, conversation, incoming.text, incoming.payload, incoming.message_id
+        ):
+            return []  # the platform delivered this message again
         state = ConversationState.from_json(conversation.state)
         if conversation.mode == "escalated":
             return []  # staff are answering; the message waits in their inbox
-        recent = recent_incoming(session, conversation.id, FLOOD_WINDOW)
+        recent = state.note_message(time.time(), FLOOD_WINDOW.total_seconds(), self.flood_limit)
         if recent > self.flood_limit:
             # Stored, not answered: one polite notice per window, then silence.
             notice = [Reply(say(state.language, "slow_down"))]

@@ -12,107 +12,129 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session
 
-from bot.engine import Engine
+from bot.batching import Batcher
+from bot.engine import AfterTurn, Engine, Prepared
 from bot.messages import Incoming, Reply
 from bot.outbox import enqueue
-from bot.worker import PollingWorker
+from bot.worker import PipelineWorker
 from feedback.models import Conversation, InboundMessage, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+_INBOX = InboundMessage.__table__  # type: ignore[attr-defined]
+_HANDLED = (
+    update(_INBOX)
+    .where(_INBOX.c.id == bindparam("row_id"))
+    .values(status="done", handled_at=bindparam("handled_at"))
+)
 
 
 def accept(store: Store, messages: Iterable[Incoming]) -> int:
     """Store messages durably; returns how many were new (redeliveries are skipped)."""
-    new = 0
+    return accept_many(store, [list(messages)])[0]
+
+
+def accept_many(store: Store, deliveries: Sequence[Sequence[Incoming]]) -> list[int]:
+    """Store several webhook deliveries in one transaction; how many of each were new."""
+    insert = store.insert_ignoring_duplicates(InboundMessage)
+    counts = []
     with store.session() as session:
-        for message in messages:
-            row = InboundMessage(
-                channel=message.channel,
-                user_id=message.user_id,
-                platform_message_id=message.message_id or uuid.uuid4().hex,
-                text=message.text[:4000],
-                payload=(message.payload or None) and message.payload[:256],
-            )
-            try:
-                with session.begin_nested():
-                    session.add(row)
-                new += 1
-            except IntegrityError:
-                continue
-    return new
+        connection = session.connection()
+        for messages in deliveries:
+            # One statement per row: a redelivered id is skipped without spoiling the rest.
+            new = [connection.execute(insert, _row(m)).first() for m in messages]
+            counts.append(sum(row is not None for row in new))
+    return counts
 
 
-def claim(store: Store, limit: int = 32, lease: timedelta = LEASE) -> list[InboundMessage]:
+def _row(message: Incoming) -> dict:
+    return {
+        "channel": message.channel,
+        "user_id": message.user_id,
+        "platform_message_id": message.message_id or uuid.uuid4().hex,
+        "text": message.text[:4000],
+        "payload": (message.payload or None) and message.payload[:256],
+        "status": "pending",
+        "attempts": 0,
+        "received_at": utcnow(),
+    }
+
+
+def claim(store: Store, limit: int = 32, lease: timedelta = LEASE) -> list[Row]:
     """Claim the oldest pending message of each citizen (later ones wait their turn)."""
-    return claim_heads(store, InboundMessage, lease, limit)  # type: ignore[return-value]
+    return claim_heads(store, InboundMessage, lease, limit)
 
 
-class InboxWorker(PollingWorker):
-    """Hands pending messages to the engine, several citizens at a time."""
+def mark_handled(session: Session, inbound_id: int) -> None:
+    """Settle an inbound message (inside the transaction that stored its replies)."""
+    session.connection().execute(_HANDLED, {"row_id": inbound_id, "handled_at": utcnow()})
+
+
+class InboxWorker(PipelineWorker):
+    """Hands pending messages to the engine: each is prepared (recognised, searched) on its
+    own thread, then its turn joins whatever other turns are ready in one transaction."""
 
     def __init__(
         self,
         engine: Engine,
         split: Callable[[str, Reply], list[Reply]],
         on_enqueued: Callable[[], None] = lambda: None,
-        concurrency: int = 8,
+        concurrency: int = 32,
         metrics=None,
         lease: timedelta = LEASE,
+        preparers: int = 4,
     ) -> None:
-        super().__init__()
+        super().__init__(concurrency)
         self.engine = engine
         self.store = engine.store
         self.split = split
         self.on_enqueued = on_enqueued
-        self.concurrency = concurrency
         self.metrics = metrics
         self.lease = lease
+        self.turns: Batcher[tuple[Row, Prepared], None] = Batcher(self._run_turns)
+        self._preparers = asyncio.Semaphore(preparers)
 
-    async def drain_once(self) -> bool:
-        """Claim and handle one batch; True if there was anything to do."""
-        rows = await asyncio.to_thread(claim, self.store, self.concurrency * 4, self.lease)
-        if not rows:
-            return False
-        semaphore = asyncio.Semaphore(self.concurrency)
+    async def claim(self, room: int) -> list[Row]:
+        return await asyncio.to_thread(claim, self.store, room, self.lease)
 
-        async def handle(row: InboundMessage) -> None:
-            async with semaphore:
-                await asyncio.to_thread(self._handle, row)
-
-        await asyncio.gather(*(handle(row) for row in rows))
-        self.on_enqueued()
-        return True
-
-    def _handle(self, row: InboundMessage) -> None:
+    async def process(self, row: Row) -> None:
         incoming = Incoming(
             row.channel, row.user_id, row.text, row.payload, row.platform_message_id
         )
-
-        def after(session: Session, conversation: Conversation, replies: list[Reply]) -> None:
-            pieces = [piece for reply in replies for piece in self.split(row.channel, reply)]
-            enqueue(session, row.channel, row.user_id, pieces)
-            done = session.get(InboundMessage, row.id)
-            if done is not None:
-                done.status = "done"
-                done.handled_at = utcnow()
-                session.add(done)
-
         started = time.perf_counter()
         try:
-            self.engine.handle(incoming, after=after)
+            async with self._preparers:
+                prepared = await asyncio.to_thread(self.engine.prepare, incoming)
+            await self.turns.submit((row, prepared))
         except Exception:
             log.exception("could not handle inbound message %s; it will be retried", row.id)
             if self.metrics is not None:
                 self.metrics.errors.labels("inbox").inc()
             return
+        self.on_enqueued()
         if self.metrics is not None:
             self.metrics.turn_seconds.observe(time.perf_counter() - started)
+
+    def _run_turns(self, batch: Sequence[tuple[Row, Prepared]]) -> list[None]:
+        """Several citizens' turns, one transaction: their replies are enqueued and their
+        messages marked handled together with the conversations."""
+        with self.store.session() as session:
+            for row, prepared in batch:
+                self.engine.turn(session, prepared, after=self._after(row))
+        return [None] * len(batch)
+
+    def _after(self, row: Row) -> AfterTurn:
+        def after(session: Session, conversation: Conversation, replies: list[Reply]) -> None:
+            pieces = [piece for reply in replies for piece in self.split(row.channel, reply)]
+            enqueue(session, row.channel, row.user_id, pieces)
+            mark_handled(session, row.id)
+
+        return after

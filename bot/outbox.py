@@ -11,20 +11,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import Row, bindparam, func, insert, update
 from sqlmodel import Session, select
 
+from bot.batching import Batcher
 from bot.messages import Reply, reply_from_json, reply_to_json
-from bot.worker import PollingWorker
+from bot.worker import PipelineWorker
 from channels.base import PermanentFailure, RetryLater, Sender
 from feedback.models import OutboxMessage, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store
 
 log = logging.getLogger(__name__)
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_SETTLE = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))  # SET from the parameters
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300.0
 MAX_ATTEMPTS = 50  # about four hours of retries at the backoff ceiling
@@ -32,11 +36,22 @@ MAX_ATTEMPTS = 50  # about four hours of retries at the backoff ceiling
 
 def enqueue(session: Session, channel: str, user_id: str, replies: Iterable[Reply]) -> int:
     """Store replies for sending (inside the caller's transaction)."""
-    count = 0
-    for reply in replies:
-        session.add(OutboxMessage(channel=channel, user_id=user_id, body=reply_to_json(reply)))
-        count += 1
-    return count
+    now = utcnow()
+    rows = [
+        {
+            "channel": channel,
+            "user_id": user_id,
+            "body": reply_to_json(reply),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for reply in replies
+    ]
+    if rows:
+        session.connection().execute(insert(_OUTBOX), rows)
+    return len(rows)
 
 
 def backoff(attempts: int) -> float:
@@ -44,10 +59,9 @@ def backoff(attempts: int) -> float:
     return min(MAX_BACKOFF, 2 ** min(attempts, 10)) * random.uniform(0.5, 1.0)
 
 
-def claim(store: Store, limit: int = 64, lease: timedelta = LEASE) -> list[OutboxMessage]:
+def claim(store: Store, limit: int = 64, lease: timedelta = LEASE) -> list[Row]:
     """Claim due rows, the oldest unsent reply of each citizen only."""
-    due = OutboxMessage.next_attempt_at <= utcnow()
-    return claim_heads(store, OutboxMessage, lease, limit, due)  # type: ignore[return-value]
+    return claim_heads(store, OutboxMessage, lease, limit)
 
 
 def pending_count(store: Store) -> int:
@@ -56,8 +70,8 @@ def pending_count(store: Store) -> int:
         return int(session.exec(query).one())
 
 
-class OutboxWorker(PollingWorker):
-    """Sends due rows through each channel's sender."""
+class OutboxWorker(PipelineWorker):
+    """Sends due rows through each channel's sender; settles them in batches."""
 
     def __init__(
         self,
@@ -66,22 +80,20 @@ class OutboxWorker(PollingWorker):
         metrics=None,
         retry_cap: float = MAX_BACKOFF,
         lease: timedelta = LEASE,
+        concurrency: int = 64,
     ) -> None:
-        super().__init__()
+        super().__init__(concurrency)
         self.retry_cap = retry_cap
         self.lease = lease
         self.store = store
         self.senders = senders
         self.metrics = metrics
+        self.settlements: Batcher[Settlement, None] = Batcher(self._settle)
 
-    async def drain_once(self) -> bool:
-        rows = await asyncio.to_thread(claim, self.store, 64, self.lease)
-        if not rows:
-            return False
-        await asyncio.gather(*(self._deliver(row) for row in rows))
-        return True
+    async def claim(self, room: int) -> list[Row]:
+        return await asyncio.to_thread(claim, self.store, room, self.lease)
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def process(self, row: Row) -> None:
         sender = self.senders.get(row.channel)
         outcome: tuple[str, float | None, str | None]
         if sender is None:
@@ -101,27 +113,39 @@ class OutboxWorker(PollingWorker):
         result, delay, error = outcome
         if delay is not None:
             delay = min(delay, self.retry_cap)
-        await asyncio.to_thread(self._settle, row.id, result, delay, error)
+        await self.settlements.submit(Settlement(row, result, delay, error))
         if self.metrics is not None:
-            self.metrics.outbound(row.channel, outcome[0])
+            self.metrics.outbound(row.channel, result)
 
-    def _settle(self, row_id: int, result: str, delay: float | None, error: str | None) -> None:
+    def _settle(self, batch: Sequence[Settlement]) -> list[None]:
         with self.store.session() as session:
-            row = session.get(OutboxMessage, row_id)
-            if row is None:
-                return
-            row.claimed_until = None
-            row.last_error = error[:500] if error else None
-            if result == "sent":
-                row.status = "sent"
-                row.sent_at = utcnow()
-            elif result == "failed":
-                row.status = "failed"
-                log.warning("outbox row %s refused for good: %s", row_id, error)
-            else:
-                row.attempts += 1
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = "failed"
-                else:
-                    row.next_attempt_at = utcnow() + timedelta(seconds=delay or 1.0)
-            session.add(row)
+            connection = session.connection()
+            for settlement in batch:
+                connection.execute(_SETTLE, {"row_id": settlement.row.id, **settlement.values()})
+        return [None] * len(batch)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What became of one send: sent, failed for good, or to retry after ``delay``."""
+
+    row: Row
+    result: str
+    delay: float | None
+    error: str | None
+
+    def values(self) -> dict:
+        """The outbox row's new column values."""
+        row, error = self.row, self.error
+        values: dict = {"claimed_until": None, "last_error": error[:500] if error else None}
+        if self.result == "sent":
+            values.update(status="sent", sent_at=utcnow())
+        elif self.result == "failed":
+            values.update(status="failed")
+            log.warning("outbox row %s refused for good: %s", row.id, error)
+        elif row.attempts + 1 >= MAX_ATTEMPTS:
+            values.update(status="failed", attempts=row.attempts + 1)
+        else:
+            retry_at = utcnow() + timedelta(seconds=self.delay or 1.0)
+            values.update(attempts=row.attempts + 1, next_attempt_at=retry_at)
+        return values

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -110,6 +111,11 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
 async def _services(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     settings = runtime.settings
+    # Database batches, searches, claims and the staff web all run on worker threads; the
+    # default pool (cores + 4) is small enough for one kind to starve another.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=16, thread_name_prefix="motcua")
+    )
     retriever = app.get(RETRIEVER) or await asyncio.to_thread(build_retriever, settings)
     store = await asyncio.to_thread(Store, settings.database)
     engine = Engine(retriever, store)

@@ -1,10 +1,11 @@
-"""A background worker that drains a database queue, woken at once or by polling."""
+"""Background workers that drain a database queue, woken at once or by polling."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +36,50 @@ class PollingWorker:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), poll_seconds)
+
+
+class PipelineWorker(PollingWorker):
+    """Keeps up to ``capacity`` claimed items in flight, each in its own task, and claims more
+    as soon as one finishes, so a slow item (an encoder call, a slow platform) holds up no
+    other. Subclasses implement :meth:`claim` and :meth:`process`."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__()
+        self.capacity = capacity
+        self._tasks: set[asyncio.Task] = set()
+
+    async def claim(self, room: int) -> list[Any]:
+        """Lease up to ``room`` items."""
+        raise NotImplementedError
+
+    async def process(self, item: Any) -> None:
+        """Handle one claimed item (errors are the subclass's to log)."""
+        raise NotImplementedError
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def drain_once(self) -> bool:
+        room = self.capacity - len(self._tasks)
+        if room <= 0:
+            return False  # a finishing item wakes the worker
+        items = await self.claim(room)
+        for item in items:
+            task = asyncio.create_task(self.process(item))
+            self._tasks.add(task)
+            task.add_done_callback(self._finished)
+        return bool(items)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s item failed", type(self).__name__, exc_info=task.exception())
+        self.wake()
+
+    async def run(self, poll_seconds: float = 1.0) -> None:
+        try:
+            await super().run(poll_seconds)
+        finally:  # stopping: what is in flight keeps its lease and is taken up again later
+            for task in list(self._tasks):
+                task.cancel()

@@ -6,10 +6,10 @@ is on disk even if the process dies the next instant.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 
-from bot.inbox import accept
+from bot.batching import Batcher
+from bot.inbox import accept_many
 from bot.messages import Incoming
 from feedback.store import Store
 
@@ -19,15 +19,21 @@ class Intake:
         self.store = store
         self.wake = wake
         self.metrics = metrics
+        self._batches: Batcher[Sequence[Incoming], int] = Batcher(self._accept)
 
     async def submit(self, messages: Sequence[Incoming]) -> int:
         """Persist ``messages``; returns how many were new (redeliveries are not)."""
         if not messages:
             return 0
-        new = await asyncio.to_thread(accept, self.store, messages)
+        new = await self._batches.submit(messages)
         if self.metrics is not None:
             for message in messages:
                 self.metrics.inbound(message.channel)
         if new:
             self.wake()
         return new
+
+    def _accept(self, deliveries: Sequence[Sequence[Incoming]]) -> list[int]:
+        # Concurrent webhooks share a transaction (group commit); each is acknowledged only
+        # when the transaction holding its messages has committed.
+        return accept_many(self.store, deliveries)
