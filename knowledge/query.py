@@ -69,6 +69,7 @@ class QueryAnalyzer:
         self.lexicon = lexicon
         self.vocabulary = frozenset(vocabulary)
         self._spellable = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+        self._short = sorted(w for w in self.vocabulary if 2 <= len(w) <= 5 and w.isalpha())
         self._restore = _restoration_table(accented)
 
     def analyze(self, raw: str) -> AnalyzedQuery:
@@ -78,8 +79,12 @@ class QueryAnalyzer:
         tokens = syllables(text)
         corrections: dict[str, str] = {}
         repaired = []
-        for token in tokens:
-            fixed = self._repair(token)
+        for position, token in enumerate(tokens):
+            fixed = self._repair(
+                token,
+                tokens[position - 1] if position else None,
+                tokens[position + 1] if position + 1 < len(tokens) else None,
+            )
             if fixed != token:
                 corrections[token] = fixed
             repaired.append(fixed)
@@ -116,15 +121,34 @@ class QueryAnalyzer:
             expanded_tokens=expanded,
         )
 
-    def _repair(self, token: str) -> str:
-        """The catalogue word a typo most likely meant (one edit; two for long words)."""
-        if len(token) < 4 or token in self.vocabulary or token in STOPWORDS or token.isdigit():
+    def _repair(self, token: str, before: str | None = None, after: str | None = None) -> str:
+        """The catalogue word a typo most likely meant (one edit; two for long words).
+
+        A short unknown word ("sih", "lch", "hn") is too ambiguous alone; it is repaired only
+        to a word one edit away that the catalogue writes next to its neighbour ("khai sih" →
+        "khai sinh"), and only when exactly one such word exists.
+        """
+        if token in self.vocabulary or token in STOPWORDS or token.isdigit() or len(token) < 2:
             return token
+        if len(token) < 4:
+            return self._repair_in_context(token, before, after)
         limit = 2 if len(token) >= 8 else 1
         best = process.extractOne(
             token, self._spellable, scorer=Levenshtein.distance, score_cutoff=limit
         )
         return best[0] if best else token
+
+    def _repair_in_context(self, token: str, before: str | None, after: str | None) -> str:
+        candidates = process.extract(
+            token, self._short, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+        )
+        fitting = {
+            word
+            for word, _, _ in candidates
+            if (before and f"{before} {word}" in self._restore)
+            or (after and f"{word} {after}" in self._restore)
+        }
+        return fitting.pop() if len(fitting) == 1 else token
 
     def _dense_text(
         self, text: str, tokens: list[str], repaired: list[str], cue_positions: set[int]

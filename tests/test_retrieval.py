@@ -44,6 +44,19 @@ def test_a_typo_is_repaired(lexical_retriever):
     assert result.best.procedure.code == "1.000894"
 
 
+def test_a_short_misspelt_word_is_repaired_by_its_neighbour(lexical_retriever):
+    # Three letters are too few to guess from alone; the word next to them decides.
+    result = lexical_retriever.search("dang ky khai sih cho con")
+    assert result.query.corrections == {"sih": "sinh"}
+    assert result.query.dense_text.startswith("đăng ký khai sinh")  # the encoder reads it right
+    assert (
+        result.best.procedure.code
+        == lexical_retriever.search("dang ky khai sinh").best.procedure.code
+    )
+    # An unknown short word with no telling neighbour stays as typed.
+    assert lexical_retriever.search("xyq").query.corrections == {}
+
+
 def test_facets_are_detected_and_not_read_as_content(hybrid_retriever):
     result = hybrid_retriever.search("lam passport mat bao lau")
     assert result.facets == ["time"]
