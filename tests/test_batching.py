@@ -1,0 +1,56 @@
+"""Group commit: callers share batches, and one bad item fails only its own caller."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from bot.batching import Batcher
+
+
+async def test_items_that_pile_up_share_a_batch_and_keep_their_results():
+    batches: list[list[int]] = []
+    gate = threading.Event()
+
+    def run(items):
+        gate.wait(5)  # the first batch is slow, so the rest queue behind it
+        batches.append(list(items))
+        return [item * 10 for item in items]
+
+    batcher: Batcher[int, int] = Batcher(run)
+    first = asyncio.create_task(batcher.submit(0))
+    await asyncio.sleep(0.05)
+    rest = [asyncio.create_task(batcher.submit(n)) for n in range(1, 6)]
+    await asyncio.sleep(0.05)
+    gate.set()
+    assert await first == 0
+    assert await asyncio.gather(*rest) == [10, 20, 30, 40, 50]
+    assert batches == [[0], [1, 2, 3, 4, 5]]
+
+
+async def test_a_failing_item_fails_only_its_caller():
+    committed: list[int] = []
+
+    def run(items):
+        if 3 in items:
+            raise ValueError("item 3 is bad")  # the whole transaction rolls back
+        committed.extend(items)
+        return [None] * len(items)
+
+    batcher: Batcher[int, None] = Batcher(run)
+    results = await asyncio.gather(*(batcher.submit(n) for n in range(6)), return_exceptions=True)
+    assert isinstance(results[3], ValueError)
+    assert [r for i, r in enumerate(results) if i != 3] == [None] * 5
+    assert sorted(committed) == [0, 1, 2, 4, 5]
+
+
+async def test_a_batch_larger_than_the_limit_is_split():
+    sizes: list[int] = []
+
+    def run(items):
+        sizes.append(len(items))
+        return list(items)
+
+    batcher: Batcher[int, int] = Batcher(run, max_size=4)
+    assert await asyncio.gather(*(batcher.submit(n) for n in range(10))) == list(range(10))
+    assert max(sizes) <= 4 and sum(sizes) == 10
