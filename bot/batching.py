@@ -25,21 +25,30 @@ class Batcher(Generic[T, R]):
     """Runs ``run_batch(items) -> results`` (one result per item, same order) in a thread.
 
     If a batch raises, each of its items is run again on its own, so one bad item fails only
-    its own caller.
+    its own caller. Up to ``lanes`` batches run at once: one for SQLite (its writer is single
+    anyway), several for PostgreSQL, whose transactions overlap their round trips.
     """
 
-    def __init__(self, run_batch: Callable[[Sequence[T]], Sequence[R]], max_size: int = 64):
+    def __init__(
+        self,
+        run_batch: Callable[[Sequence[T]], Sequence[R]],
+        max_size: int = 64,
+        lanes: int = 1,
+    ):
         self.run_batch = run_batch
         self.max_size = max_size
+        self.lanes = lanes
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
-        self._running: asyncio.Task | None = None
+        self._running: set[asyncio.Task] = set()
 
     async def submit(self, item: T) -> R:
         """Queue ``item``; returns its result once its batch has committed."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._drain())
+        if len(self._running) < self.lanes:
+            lane = asyncio.create_task(self._drain())
+            self._running.add(lane)
+            lane.add_done_callback(self._running.discard)
         return await future
 
     async def _drain(self) -> None:

@@ -99,7 +99,9 @@ class InboxWorker(PipelineWorker):
         self.on_enqueued = on_enqueued
         self.metrics = metrics
         self.lease = lease
-        self.turns: Batcher[tuple[Row, Prepared], None] = Batcher(self._run_turns)
+        self.turns: Batcher[tuple[Row, Prepared], None] = Batcher(
+            self._run_turns, lanes=self.store.write_lanes
+        )
         self._preparers = asyncio.Semaphore(preparers)
 
     async def claim(self, room: int) -> list[Row]:

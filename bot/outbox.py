@@ -88,7 +88,7 @@ class OutboxWorker(PipelineWorker):
         self.store = store
         self.senders = senders
         self.metrics = metrics
-        self.settlements: Batcher[Settlement, None] = Batcher(self._settle)
+        self.settlements: Batcher[Settlement, None] = Batcher(self._settle, lanes=store.write_lanes)
 
     async def claim(self, room: int) -> list[Row]:
         return await asyncio.to_thread(claim, self.store, room, self.lease)

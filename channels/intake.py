@@ -19,12 +19,14 @@ class Intake:
         self.store = store
         self.wake = wake
         self.metrics = metrics
-        self._batches: Batcher[Sequence[Incoming], int] = Batcher(self._accept)
+        self._batches: Batcher[Sequence[Incoming], int] | None = None  # once the store is set
 
     async def submit(self, messages: Sequence[Incoming]) -> int:
         """Persist ``messages``; returns how many were new (redeliveries are not)."""
         if not messages:
             return 0
+        if self._batches is None:
+            self._batches = Batcher(self._accept, lanes=self.store.write_lanes)
         new = await self._batches.submit(messages)
         if self.metrics is not None:
             for message in messages:

@@ -50,6 +50,11 @@ class Store:
                 session.rollback()
                 raise
 
+    @property
+    def write_lanes(self) -> int:
+        """How many write transactions of this process are worth running at once."""
+        return 1 if self.is_sqlite else 4
+
     def _turn(self) -> AbstractContextManager:
         """SQLite has one writer at a time. Threads of this process queue on a lock for it
         rather than on SQLite's busy handler, which sleeps in steps of up to 100 ms and so

@@ -54,3 +54,28 @@ async def test_a_batch_larger_than_the_limit_is_split():
     batcher: Batcher[int, int] = Batcher(run, max_size=4)
     assert await asyncio.gather(*(batcher.submit(n) for n in range(10))) == list(range(10))
     assert max(sizes) <= 4 and sum(sizes) == 10
+
+
+async def test_lanes_let_batches_overlap():
+    inside = 0
+    most = 0
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def run(items):
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        release.wait(0.2)  # long enough for the other lane to start
+        with lock:
+            inside -= 1
+        return list(items)
+
+    one_lane: Batcher[int, int] = Batcher(run, max_size=1)
+    await asyncio.gather(*(one_lane.submit(n) for n in range(3)))
+    assert most == 1  # SQLite: one writer transaction at a time
+    most = 0
+    two_lanes: Batcher[int, int] = Batcher(run, max_size=1, lanes=2)
+    assert await asyncio.gather(*(two_lanes.submit(n) for n in range(4))) == [0, 1, 2, 3]
+    assert most == 2  # PostgreSQL: transactions overlap
