@@ -10,18 +10,20 @@ from bot.batching import Batcher
 
 async def test_items_that_pile_up_share_a_batch_and_keep_their_results():
     batches: list[list[int]] = []
+    entered = threading.Event()
     gate = threading.Event()
 
     def run(items):
+        entered.set()
         gate.wait(5)  # the first batch is slow, so the rest queue behind it
         batches.append(list(items))
         return [item * 10 for item in items]
 
     batcher: Batcher[int, int] = Batcher(run)
     first = asyncio.create_task(batcher.submit(0))
-    await asyncio.sleep(0.05)
+    assert await asyncio.to_thread(entered.wait, 5)  # the first batch is running
     rest = [asyncio.create_task(batcher.submit(n)) for n in range(1, 6)]
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # let them queue
     gate.set()
     assert await first == 0
     assert await asyncio.gather(*rest) == [10, 20, 30, 40, 50]
@@ -57,25 +59,29 @@ async def test_a_batch_larger_than_the_limit_is_split():
 
 
 async def test_lanes_let_batches_overlap():
+    both_inside = threading.Barrier(2, timeout=5)
+
+    def run(items):
+        both_inside.wait()  # raises BrokenBarrierError unless a second batch runs meanwhile
+        return list(items)
+
+    two_lanes: Batcher[int, int] = Batcher(run, max_size=1, lanes=2)
+    assert await asyncio.gather(*(two_lanes.submit(n) for n in range(4))) == [0, 1, 2, 3]
+
     inside = 0
     most = 0
     lock = threading.Lock()
-    release = threading.Event()
 
-    def run(items):
+    def counted(items):
         nonlocal inside, most
         with lock:
             inside += 1
             most = max(most, inside)
-        release.wait(0.2)  # long enough for the other lane to start
+        threading.Event().wait(0.05)
         with lock:
             inside -= 1
         return list(items)
 
-    one_lane: Batcher[int, int] = Batcher(run, max_size=1)
-    await asyncio.gather(*(one_lane.submit(n) for n in range(3)))
+    one_lane: Batcher[int, int] = Batcher(counted, max_size=1)
+    assert await asyncio.gather(*(one_lane.submit(n) for n in range(3))) == [0, 1, 2]
     assert most == 1  # SQLite: one writer transaction at a time
-    most = 0
-    two_lanes: Batcher[int, int] = Batcher(run, max_size=1, lanes=2)
-    assert await asyncio.gather(*(two_lanes.submit(n) for n in range(4))) == [0, 1, 2, 3]
-    assert most == 2  # PostgreSQL: transactions overlap
