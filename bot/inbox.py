@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from sqlalchemy import Row, bindparam, update
@@ -35,11 +35,6 @@ _HANDLED = (
     .where(_INBOX.c.id == bindparam("row_id"))
     .values(status="done", handled_at=bindparam("handled_at"))
 )
-
-
-def accept(store: Store, messages: Iterable[Incoming]) -> int:
-    """Store messages durably; returns how many were new (redeliveries are skipped)."""
-    return accept_many(store, [list(messages)])[0]
 
 
 def accept_many(store: Store, deliveries: Sequence[Sequence[Incoming]]) -> list[int]:

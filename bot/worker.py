@@ -56,10 +56,6 @@ class PipelineWorker(PollingWorker):
         """Handle one claimed item (errors are the subclass's to log)."""
         raise NotImplementedError
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._tasks)
-
     async def drain_once(self) -> bool:
         room = self.capacity - len(self._tasks)
         if room <= 0:
