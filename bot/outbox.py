@@ -106,6 +106,7 @@ class OutboxWorker(PipelineWorker):
                 delay = exc.delay if exc.delay is not None else backoff(row.attempts + 1)
                 outcome = ("retry", delay, str(exc))
             except PermanentFailure as exc:
+                log.warning("outbox row %s refused for good: %s", row.id, exc)
                 outcome = ("failed", None, str(exc))
             except Exception as exc:  # an unexpected client error: retry, but say so
                 log.exception("sending outbox row %s failed", row.id)
@@ -142,7 +143,6 @@ class Settlement:
             values.update(status="sent", sent_at=utcnow())
         elif self.result == "failed":
             values.update(status="failed")
-            log.warning("outbox row %s refused for good: %s", row.id, error)
         elif row.attempts + 1 >= MAX_ATTEMPTS:
             values.update(status="failed", attempts=row.attempts + 1)
         else:
