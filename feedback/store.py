@@ -8,6 +8,7 @@ concurrent writers queue instead of failing half-way; on PostgreSQL rows are loc
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -42,7 +43,7 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self._turn(), Session(self.engine, expire_on_commit=False) as session:
+        with self._writer_slot(), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -55,7 +56,7 @@ class Store:
         """How many write transactions of this process are worth running at once."""
         return 1 if self.is_sqlite else 4
 
-    def _turn(self) -> AbstractContextManager:
+    def _writer_slot(self) -> AbstractContextManager:
         """SQLite has one writer at a time. Threads of this process queue on a lock for it
         rather than on SQLite's busy handler, which sleeps in steps of up to 100 ms and so
         makes a waiting writer miss the moment the database frees up. (Other processes
@@ -71,6 +72,7 @@ class Store:
         self.engine.dispose()
 
 
+@functools.cache
 def insert_ignoring_duplicates(dialect: str, model: type[SQLModel]) -> Insert:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect`` (sqlite, postgresql):
     a row back means the row was new (``rowcount`` is no guide: drivers differ)."""
