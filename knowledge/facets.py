@@ -117,9 +117,12 @@ def detect_facets(text: str) -> tuple[list[Facet], set[int]]:
     tokens = syllables(text)
     used: set[int] = set()
     found: list[tuple[int, Facet]] = []
+    starts: dict[str, list[int]] = {}  # where each token occurs: a cue is only tried there
+    for position, token in enumerate(tokens):
+        starts.setdefault(token, []).append(position)
     for facet, cue in _CUE_TOKENS:
         size = len(cue)
-        for start in range(len(tokens) - size + 1):
+        for start in starts.get(cue[0], ()):
             span = range(start, start + size)
             if tuple(tokens[start : start + size]) == cue and not used.intersection(span):
                 used.update(span)
