@@ -83,13 +83,19 @@ class Engine:
         return Prepared(incoming, recognised, search)
 
     def turn(
-        self, session: Session, prepared: Prepared, after: AfterTurn | None = None
+        self,
+        session: Session,
+        prepared: Prepared,
+        after: AfterTurn | None = None,
+        conversation: Conversation | None = None,
     ) -> list[Reply]:
         """The bookkeeping part of a turn, in the caller's transaction (which may hold other
         citizens' turns too). The conversation row lock (FOR UPDATE; SQLite's exclusive write
-        transaction) keeps one citizen's turns apart, within a process and across workers."""
+        transaction) keeps one citizen's turns apart, within a process and across workers;
+        a caller that has already locked the citizen's conversation passes it in."""
         incoming = prepared.incoming
-        conversation = lock_conversation(session, incoming.channel, incoming.user_id)
+        if conversation is None:
+            conversation = lock_conversation(session, incoming.channel, incoming.user_id)
         replies = self._turn(session, conversation, incoming, prepared.recognised, prepared.search)
         if after is not None:
             after(session, conversation, replies)

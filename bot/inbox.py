@@ -23,6 +23,7 @@ from bot.engine import AfterTurn, Engine, Prepared
 from bot.messages import Incoming, Reply
 from bot.outbox import enqueue
 from bot.worker import PipelineWorker
+from feedback.conversations import lock_conversations
 from feedback.models import Conversation, InboundMessage, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store
@@ -124,8 +125,10 @@ class InboxWorker(PipelineWorker):
         """Several citizens' turns, one transaction: their replies are enqueued and their
         messages marked handled together with the conversations."""
         with self.store.session() as session:
+            known = lock_conversations(session, [(row.channel, row.user_id) for row, _ in batch])
             for row, prepared in batch:
-                self.engine.turn(session, prepared, after=self._after(row))
+                conversation = known.get((row.channel, row.user_id))
+                self.engine.turn(session, prepared, self._after(row), conversation)
         return [None] * len(batch)
 
     def _after(self, row: Row) -> AfterTurn:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from collections.abc import Iterable
+from functools import cache
+
+from sqlalchemy import bindparam, insert, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -13,12 +16,8 @@ from feedback.store import insert_ignoring_duplicates
 def lock_conversation(session: Session, channel: str, user_id: str) -> Conversation:
     """The citizen's conversation, created on first contact, locked for this transaction so
     that one citizen's messages are handled one at a time, in order, across workers."""
-    query = (
-        select(Conversation)
-        .where(Conversation.channel == channel, Conversation.user_id == user_id)
-        .with_for_update()
-    )
-    found = session.exec(query).first()
+    citizen = {"channel": channel, "user_id": user_id}
+    found = session.exec(_conversation_of(), params=citizen).first()
     if found is not None:
         return found
     try:
@@ -27,7 +26,44 @@ def lock_conversation(session: Session, channel: str, user_id: str) -> Conversat
             session.add(conversation)
         return conversation
     except IntegrityError:  # another worker created it first
-        return session.exec(query).one()
+        return session.exec(_conversation_of(), params=citizen).one()
+
+
+@cache
+def _conversation_of():
+    return (
+        select(Conversation)
+        .where(
+            Conversation.channel == bindparam("channel"),
+            Conversation.user_id == bindparam("user_id"),
+        )
+        .with_for_update()
+    )
+
+
+def lock_conversations(
+    session: Session, citizens: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Conversation]:
+    """The existing conversations of several citizens (``(channel, user_id)`` pairs), locked
+    for this transaction with one query, in id order so that concurrent batches cannot
+    deadlock each other. Citizens seen for the first time are missing from the result (use
+    :func:`lock_conversation` for them)."""
+    wanted = list(set(citizens))
+    if not wanted:
+        return {}
+    found = session.exec(_conversations_of(), params={"citizens": wanted}).all()
+    return {(c.channel, c.user_id): c for c in found}
+
+
+@cache
+def _conversations_of():
+    pair = tuple_(Conversation.channel, Conversation.user_id)
+    return (
+        select(Conversation)
+        .where(pair.in_(bindparam("citizens", expanding=True)))
+        .order_by(Conversation.id)
+        .with_for_update()
+    )
 
 
 def log_incoming(

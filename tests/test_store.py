@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from feedback.conversations import lock_conversation, log_message
+from feedback.conversations import lock_conversation, lock_conversations, log_message
 from feedback.escalations import open_case
 from feedback.models import Conversation, FeedbackItem, Message, utcnow
 from feedback.privacy import MaskingFilter, mask_pii, purge_old_conversations
@@ -46,6 +48,25 @@ def test_passwords_are_hashed_and_checked(store):
         assert authenticate(session, "lan.nguyen", "một mật khẩu dài") is not None
         assert authenticate(session, "lan.nguyen", "sai") is None
         assert authenticate(session, "nobody", "một mật khẩu dài") is None
+
+
+def test_a_batch_of_turns_locks_its_citizens_conversations_at_once(store):
+    with store.session() as session:
+        for user in ("an", "binh"):
+            lock_conversation(session, "zalo", user)
+    with store.session() as session:
+        found = lock_conversations(
+            session, [("zalo", "an"), ("zalo", "binh"), ("zalo", "chi"), ("zalo", "an")]
+        )
+        assert sorted(found) == [("zalo", "an"), ("zalo", "binh")]  # "chi" is new: not there
+        assert all(c.user_id == user for (_, user), c in found.items())
+        if not store.is_sqlite:  # SQLite's write transaction excludes everyone anyway
+            with store.engine.connect() as other:
+                other.execute(text("SET lock_timeout = '200ms'"))
+                with pytest.raises(OperationalError):
+                    other.execute(
+                        text("SELECT id FROM conversation WHERE user_id = 'binh' FOR UPDATE")
+                    )
 
 
 def test_retention_purges_old_conversations_but_keeps_open_work(store):
