@@ -35,6 +35,16 @@ STOPWORDS = frozenset(
 )
 
 
+# Courtesies that open or close a question ("cho em hỏi …", "… ạ", "… với ad ơi"), folded.
+# Stripped from the ends of the encoder's text: they don't change what is asked, and without
+# them one question in many wrappings reads the same to the encoder and its cache. Folded
+# forms that often mean something else at a question's edge are not here (nha: nhà, anh: ảnh,
+# ban: bản, chi: chi phí, co: có thể, vay: vay vốn).
+COURTESIES = frozenset(
+    "cho em minh hoi xin ad admin oi a ah ak nhe voi chut please pls hi hello thanks".split()
+)
+
+
 @dataclass(slots=True)
 class Concept:
     """A unit of meaning in the query: one content word, or one lexicon phrase."""
@@ -155,9 +165,11 @@ class QueryAnalyzer:
     ) -> str:
         """The query for the encoder: its own words, typos repaired, minus facet cues ("mất
         bao lâu" would read as "lost"), with diacritics restored when the citizen typed none.
-        A misspelt question thus reads to the encoder (and its cache) as the spelt one."""
+        A misspelt question thus reads to the encoder (and its cache) as the spelt one, and
+        so does one wrapped in courtesies ("cho em hỏi … ạ")."""
+        left_out = cue_positions | _courtesy_positions(tokens, cue_positions)
         if not has_diacritics(text):
-            kept = [t for i, t in enumerate(repaired) if i not in cue_positions]
+            kept = [t for i, t in enumerate(repaired) if i not in left_out]
             return self._restore_diacritics(kept)
         words = _WORD_RE.findall(text)
         if len(words) != len(tokens):
@@ -165,7 +177,7 @@ class QueryAnalyzer:
         return " ".join(
             word if fixed == token else self._restore.get(fixed, fixed)
             for i, (word, token, fixed) in enumerate(zip(words, tokens, repaired, strict=True))
-            if i not in cue_positions
+            if i not in left_out
         )
 
     def _restore_diacritics(self, tokens: list[str]) -> str:
@@ -226,3 +238,18 @@ def guess_language(text: str) -> str:
         return "en"
     foreign = [w for w in words if not _SYLLABLE_SHAPE.match(w)]
     return "en" if len(foreign) >= 2 and len(foreign) / len(words) >= 0.4 else "vi"
+
+
+def _courtesy_positions(tokens: list[str], cue_positions: set[int]) -> set[int]:
+    """Positions of the courtesies at either end of the question (facet cues don't stop the
+    run); none when nothing else would be left."""
+    ends: set[int] = set()
+    for order in (range(len(tokens)), range(len(tokens) - 1, -1, -1)):
+        for i in order:
+            if tokens[i] in COURTESIES:
+                ends.add(i)
+            elif i not in cue_positions:
+                break
+    if all(i in ends or i in cue_positions for i in range(len(tokens))):
+        return set()
+    return ends

@@ -57,6 +57,20 @@ def test_a_short_misspelt_word_is_repaired_by_its_neighbour(lexical_retriever):
     assert lexical_retriever.search("xyq").query.corrections == {}
 
 
+def test_courtesies_around_a_question_do_not_change_what_the_encoder_reads(hybrid_retriever):
+    bare = hybrid_retriever.search("đăng ký tạm trú cho con")
+    for wrapped in ("cho em hỏi đăng ký tạm trú cho con ạ", "ad ơi đăng ký tạm trú cho con với"):
+        result = hybrid_retriever.search(wrapped)
+        assert result.query.dense_text == bare.query.dense_text  # one cache entry serves all
+        assert result.best.procedure.code == bare.best.procedure.code
+    # Words that only look like courtesies once folded stay: "nhà" is not "nha".
+    assert hybrid_retriever.search("xin giấy phép xây nhà").query.dense_text.startswith(
+        "giấy phép xây nhà"
+    )
+    # A message of courtesies only is left as it is.
+    assert hybrid_retriever.search("cho em hỏi ạ").query.dense_text
+
+
 def test_facets_are_detected_and_not_read_as_content(hybrid_retriever):
     result = hybrid_retriever.search("lam passport mat bao lau")
     assert result.facets == ["time"]
