@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from sqlalchemy import bindparam, insert, tuple_
+from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -16,8 +16,8 @@ from feedback.store import insert_ignoring_duplicates
 def lock_conversation(session: Session, channel: str, user_id: str) -> Conversation:
     """The citizen's conversation, created on first contact, locked for this transaction so
     that one citizen's messages are handled one at a time, in order, across workers."""
-    citizen = {"channel": channel, "user_id": user_id}
-    found = session.exec(_conversation_of(), params=citizen).first()
+    citizen = (channel, user_id)
+    found = lock_conversations(session, [citizen]).get(citizen)
     if found is not None:
         return found
     try:
@@ -26,41 +26,36 @@ def lock_conversation(session: Session, channel: str, user_id: str) -> Conversat
             session.add(conversation)
         return conversation
     except IntegrityError:  # another worker created it first
-        return session.exec(_conversation_of(), params=citizen).one()
-
-
-@cache
-def _conversation_of():
-    return (
-        select(Conversation)
-        .where(
-            Conversation.channel == bindparam("channel"),
-            Conversation.user_id == bindparam("user_id"),
-        )
-        .with_for_update()
-    )
+        return lock_conversations(session, [citizen])[citizen]
 
 
 def lock_conversations(
     session: Session, citizens: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], Conversation]:
     """The existing conversations of several citizens (``(channel, user_id)`` pairs), locked
-    for this transaction with one query, in id order so that concurrent batches cannot
-    deadlock each other. Citizens seen for the first time are missing from the result (use
-    :func:`lock_conversation` for them)."""
-    wanted = list(set(citizens))
-    if not wanted:
-        return {}
-    found = session.exec(_conversations_of(), params={"citizens": wanted}).all()
-    return {(c.channel, c.user_id): c for c in found}
+    for this transaction, one query per channel. Locks are taken in one order (channel, then
+    id) so that concurrent batches cannot deadlock each other. Citizens seen for the first
+    time are missing from the result (use :func:`lock_conversation` for them)."""
+    users_by_channel: dict[str, set[str]] = {}
+    for channel, user_id in citizens:
+        users_by_channel.setdefault(channel, set()).add(user_id)
+    found: dict[tuple[str, str], Conversation] = {}
+    for channel in sorted(users_by_channel):
+        params = {"channel": channel, "users": sorted(users_by_channel[channel])}
+        for conversation in session.exec(_conversations_of(), params=params).all():
+            found[(conversation.channel, conversation.user_id)] = conversation
+    return found
 
 
 @cache
 def _conversations_of():
-    pair = tuple_(Conversation.channel, Conversation.user_id)
+    """Each citizen is a seek in the unique (channel, user_id) index."""
     return (
         select(Conversation)
-        .where(pair.in_(bindparam("citizens", expanding=True)))
+        .where(
+            Conversation.channel == bindparam("channel"),
+            Conversation.user_id.in_(bindparam("users", expanding=True)),
+        )
         .order_by(Conversation.id)
         .with_for_update()
     )

@@ -19,7 +19,7 @@ class Conversation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_conversation_user"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=32, index=True)
+    channel: str = Field(max_length=32)  # looked up through the unique (channel, user_id)
     user_id: str = Field(max_length=128)
     language: str = Field(default="vi", max_length=8)
     mode: str = Field(default="bot", max_length=16, index=True)  # bot | escalated
