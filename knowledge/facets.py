@@ -132,3 +132,8 @@ def detect_facets(text: str) -> tuple[list[Facet], set[int]]:
         if facet not in ordered:
             ordered.append(facet)
     return ordered, used
+
+
+def facet_cues() -> list[str]:
+    """Every cue phrase (folded): how citizens ask about fees, time, documents, places."""
+    return [cue for cues in _CUES.values() for cue in cues]

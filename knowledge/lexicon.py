@@ -44,6 +44,16 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def words(self) -> frozenset[str]:
+        """The one-syllable phrases the lexicon knows ("cccd", "lltp", "passport")."""
+        return frozenset(key[0] for key in self._entries if len(key) == 1)
+
+    def phrases(self) -> list[str]:
+        """Every phrase the lexicon knows and every catalogue wording it maps to."""
+        found = [" ".join(key) for key in self._entries]
+        found += [text for values in self._entries.values() for text in values]
+        return found
+
     def find(self, tokens: list[str]) -> list[Expansion]:
         """Lexicon phrases in ``tokens`` (folded syllables), longest match first, no overlap."""
         hits: list[Expansion] = []

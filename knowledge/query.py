@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from knowledge.facets import Facet, detect_facets
+from knowledge.facets import Facet, detect_facets, facet_cues
 from knowledge.lexicon import Lexicon
-from knowledge.text import fold, has_diacritics, normalize, syllables
+from knowledge.spelling import (
+    MIN_PAIR,
+    SYLLABLE_SHAPE,
+    Speller,
+    accent_table,
+    accented_words,
+    syllable_counts,
+)
+from knowledge.text import has_diacritics, normalize, syllables
 
 # Function words of citizens' questions, Vietnamese (folded) and English. They carry no
 # procedure meaning; they are dropped from the content words.
 STOPWORDS = frozenset(
     """
-    a ad ah ak admin anh ban be bi cac cach cau cho cua da day de den di do duoc em gi gio
+    a ad ah ak admin anh ban be bi cac cach can cau cho cua da day de den di do duoc em gi gio
     giup ha hay hen hoi j ji khi khong la lam luon minh muon nao ne neu nhe nhi nho nhu nhung
     nua o oi phai qua ra roi se t ta thi the thoi toi va vay ve voi vs xin xem ya u uh vang
     thanks thank please pls hello hi i me my we our you your the an of to for in on at is are
@@ -72,28 +76,49 @@ class AnalyzedQuery:
         return [token for concept in self.concepts for token in concept.tokens]
 
 
+@dataclass(slots=True)
+class _Suspects:
+    """Positions of a question's words that need care when repairing typos."""
+
+    misspelt: set[int] = field(default_factory=set)
+    names: set[int] = field(default_factory=set)
+
+
 class QueryAnalyzer:
     """Analyses queries against one catalogue's vocabulary and a lexicon."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str], accented: Iterable[str]):
+    def __init__(self, lexicon: Lexicon, accented: list[str], corpus: Sequence[str] = ()):
+        """``accented``: the catalogue's searchable text (names, aliases, …), which also
+        gives diacritics back to questions typed without them; ``corpus``: more catalogue
+        text (document lists, conditions, steps) for the speller's word-pair counts."""
         self.lexicon = lexicon
-        self.vocabulary = frozenset(vocabulary)
-        self._spellable = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
-        self._short = sorted(w for w in self.vocabulary if 2 <= len(w) <= 5 and w.isalpha())
-        self._restore = _restoration_table(accented)
+        self._restore = accent_table(accented)
+        # How citizens ask and what they call things: evidence as good as the catalogue's.
+        phrasing = [*facet_cues(), *lexicon.phrases()] * MIN_PAIR
+        counts = syllable_counts(itertools.chain(accented, corpus, phrasing))
+        self._written = accented_words(itertools.chain(accented, corpus))
+        self.speller = Speller(counts, STOPWORDS | lexicon.words())
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         """Analyse one message (any length; only the first 400 characters are read)."""
         text = normalize(raw[:400])
+        language = guess_language(text)
+        if language == "vi":
+            text = self.speller.split_merged(text)
         facets, cue_positions = detect_facets(text)
         tokens = syllables(text)
+        suspects = self._suspects(text, tokens)
         corrections: dict[str, str] = {}
         repaired = []
         for position, token in enumerate(tokens):
-            fixed = self._repair(
+            if language != "vi" or position in suspects.names:
+                repaired.append(token)
+                continue
+            fixed = self.speller.repair(
                 token,
-                tokens[position - 1] if position else None,
+                repaired[-1] if repaired else None,
                 tokens[position + 1] if position + 1 < len(tokens) else None,
+                position in suspects.misspelt,
             )
             if fixed != token:
                 corrections[token] = fixed
@@ -127,38 +152,26 @@ class QueryAnalyzer:
             concepts=concepts,
             corrections=corrections,
             dense_text=dense_text,
-            language=guess_language(text),
+            language=language,
             expanded_tokens=expanded,
         )
 
-    def _repair(self, token: str, before: str | None = None, after: str | None = None) -> str:
-        """The catalogue word a typo most likely meant (one edit; two for long words).
-
-        A short unknown word ("sih", "lch", "hn") is too ambiguous alone; it is repaired only
-        to a word one edit away that the catalogue writes next to its neighbour ("khai sih" →
-        "khai sinh"), and only when exactly one such word exists.
-        """
-        if token in self.vocabulary or token in STOPWORDS or token.isdigit() or len(token) < 2:
-            return token
-        if len(token) < 4:
-            return self._repair_in_context(token, before, after)
-        limit = 2 if len(token) >= 8 else 1
-        best = process.extractOne(
-            token, self._spellable, scorer=Levenshtein.distance, score_cutoff=limit
-        )
-        return best[0] if best else token
-
-    def _repair_in_context(self, token: str, before: str | None, after: str | None) -> str:
-        candidates = process.extract(
-            token, self._short, scorer=Levenshtein.distance, score_cutoff=1, limit=None
-        )
-        fitting = {
-            word
-            for word, _, _ in candidates
-            if (before and f"{before} {word}" in self._restore)
-            or (after and f"{word} {after}" in self._restore)
-        }
-        return fitting.pop() if len(fitting) == 1 else token
+    def _suspects(self, text: str, tokens: list[str]) -> _Suspects:
+        """In a question typed with accents: words the catalogue never writes as typed
+        ("đăn", "mấ": typos even though "dan", "ma" are words), and capitalised words after
+        the first (names: "Yên Phong" must not become "lên Phong")."""
+        found = _Suspects()
+        if not has_diacritics(text):
+            return found
+        words = _WORD_RE.findall(text)
+        if len(words) != len(tokens):
+            return found
+        for position, word in enumerate(words):
+            if position and word[0].isupper():
+                found.names.add(position)
+            elif word.lower() not in self._written and has_diacritics(word):
+                found.misspelt.add(position)
+        return found
 
     def _dense_text(
         self, text: str, tokens: list[str], repaired: list[str], cue_positions: set[int]
@@ -195,31 +208,9 @@ class QueryAnalyzer:
         return " ".join(out)
 
 
-def _restoration_table(accented: Iterable[str]) -> dict[str, str]:
-    """folded syllable or pair → its most frequent accented spelling in ``accented`` texts."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for text in accented:
-        words = [w.strip(".,;:()\"'") for w in normalize(text).lower().split()]
-        words = [w for w in words if w]
-        for a, b in itertools.pairwise(words):
-            counts[(fold(f"{a} {b}"), f"{a} {b}")] += 1
-        for w in words:
-            counts[(fold(w), w)] += 1
-    table: dict[str, tuple[int, str]] = {}
-    for (key, form), n in counts.items():
-        if n > table.get(key, (0, ""))[0]:
-            table[key] = (n, form)
-    return {key: form for key, (_, form) in table.items()}
-
-
 _WORD_RE = re.compile(r"[^\W_]+")
 
 _ENGLISH_GREETINGS = frozenset("hello hi hey thanks thank help please".split())
-# The shape of a Vietnamese syllable once its accents are gone: an optional onset, a cluster of
-# vowels, an optional final from the few Vietnamese allows. "register", "need", "time" don't fit.
-_SYLLABLE_SHAPE = re.compile(
-    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[mnptc])?$"
-)
 
 
 def guess_language(text: str) -> str:
@@ -236,7 +227,7 @@ def guess_language(text: str) -> str:
         return "vi"
     if len(words) <= 2 and all(w in _ENGLISH_GREETINGS for w in words):
         return "en"
-    foreign = [w for w in words if not _SYLLABLE_SHAPE.match(w)]
+    foreign = [w for w in words if not SYLLABLE_SHAPE.match(w)]
     return "en" if len(foreign) >= 2 and len(foreign) / len(words) >= 0.4 else "vi"
 
 

@@ -9,6 +9,7 @@ the catalogue fits: say so and offer staff).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -79,6 +80,15 @@ def _lexical_text(proc: Procedure) -> str:
     return " . ".join([proc.name, proc.name, *proc.aliases, proc.field, proc.result])
 
 
+def _speller_text(proc: Procedure) -> Iterator[str]:
+    """The rest of a procedure's wording, for the speller's counts of which words go together."""
+    yield proc.applicants
+    yield proc.conditions
+    yield proc.steps
+    for document in proc.documents:
+        yield document.name
+
+
 def _dense_text(proc: Procedure) -> str:
     aliases = "; ".join(proc.aliases[:6])
     return f"{proc.name}. {aliases}" if aliases else proc.name
@@ -105,9 +115,10 @@ class Retriever:
         self.bm25 = BM25Index(doc_tokens)
         self._doc_vocab = [frozenset(tokens) for tokens in doc_tokens]
         lexicon = lexicon or default_lexicon()
-        vocabulary = {t for tokens in doc_tokens for t in tokens}
         self.analyzer = QueryAnalyzer(
-            lexicon, vocabulary, (normalize(_lexical_text(p)) for p in self.procedures)
+            lexicon,
+            [normalize(_lexical_text(p)) for p in self.procedures],
+            [text for p in self.procedures for text in _speller_text(p)],
         )
         self._max_idf = max(self.bm25.idf.values(), default=1.0)
         self._prior = np.array(

@@ -57,6 +57,40 @@ def test_a_short_misspelt_word_is_repaired_by_its_neighbour(lexical_retriever):
     assert lexical_retriever.search("xyq").query.corrections == {}
 
 
+def test_words_run_together_are_split(lexical_retriever):
+    analyze = lexical_retriever.analyzer.analyze
+    assert analyze("đăng ký khaisinh cho con").dense_text == "đăng ký khai sinh cho con"
+    assert analyze("gia hạn tạmtrú").dense_text == analyze("gia hạn tạm trú").dense_text
+    merged = lexical_retriever.search("lam lai bang laixe").best.procedure.code
+    assert merged == lexical_retriever.search("lam lai bang lai xe").best.procedure.code
+    # Abbreviations the lexicon knows are not syllables run together.
+    assert analyze("lam cccd").tokens == ["lam", "cccd"]
+
+
+def test_the_neighbours_choose_between_equally_close_words(lexical_retriever):
+    # "thuog" is one letter from both "thuộc" and "thường"; "trú" says which.
+    result = lexical_retriever.search("dang ky thuog tru")
+    assert result.query.corrections == {"thuog": "thuong"}
+    assert result.query.dense_text == "đăng ký thường trú"
+    assert result.best.procedure.code == "1.004222"
+    tinh_trang = lexical_retriever.analyzer.analyze("xác nhận tình trạg hôn nhân")
+    assert tinh_trang.dense_text == "xác nhận tình trạng hôn nhân"
+
+
+def test_a_real_word_is_corrected_only_when_its_accents_give_it_away(lexical_retriever):
+    analyze = lexical_retriever.analyzer.analyze
+    # "dan" is a word, but nothing is ever written "đăn": a letter was dropped from "đăng".
+    assert analyze("đăn ký kết hôn").dense_text == "đăng ký kết hôn"
+    # Typed without accents, "vo" may well be "vợ": it stays.
+    assert analyze("dang ky tam tru cho vo").corrections == {}
+
+
+def test_names_and_english_words_are_not_corrected(lexical_retriever):
+    analyze = lexical_retriever.analyzer.analyze
+    assert "Yên Phong" in analyze("Em ở trọ ở Yên Phong đăng ký tạm trú").dense_text
+    assert analyze("How do I regster a birth").corrections == {}
+
+
 def test_courtesies_around_a_question_do_not_change_what_the_encoder_reads(hybrid_retriever):
     bare = hybrid_retriever.search("đăng ký tạm trú cho con")
     for wrapped in ("cho em hỏi đăng ký tạm trú cho con ạ", "ad ơi đăng ký tạm trú cho con với"):
