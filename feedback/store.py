@@ -8,12 +8,14 @@ concurrent writers queue instead of failing half-way; on PostgreSQL rows are loc
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-from sqlalchemy import Insert, event
+from sqlalchemy import Insert, event, make_url
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -29,8 +31,9 @@ class Store:
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self._writer = threading.RLock()
+        self._writer: AbstractContextManager = nullcontext()
         if self.is_sqlite:
+            self._writer = SqliteWriterSlot(make_url(url).database)
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 30}
             )
@@ -57,11 +60,9 @@ class Store:
         return 1 if self.is_sqlite else 4
 
     def _writer_slot(self) -> AbstractContextManager:
-        """SQLite has one writer at a time. Threads of this process queue on a lock for it
-        rather than on SQLite's busy handler, which sleeps in steps of up to 100 ms and so
-        makes a waiting writer miss the moment the database frees up. (Other processes
-        still meet the busy handler; PostgreSQL locks rows, not the database.)"""
-        return self._writer if self.is_sqlite else nullcontext()
+        """SQLite's one writer at a time (see :class:`SqliteWriterSlot`); PostgreSQL locks
+        rows, not the database, so there nothing is held."""
+        return self._writer
 
     def insert_ignoring_duplicates(self, model: type[SQLModel]) -> Insert:
         """``INSERT`` that skips a row clashing with a unique constraint (no error raised;
@@ -70,6 +71,50 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if isinstance(self._writer, SqliteWriterSlot):
+            self._writer.close()
+
+
+class SqliteWriterSlot:
+    """The right to write to one SQLite database, queued for across threads and processes.
+
+    SQLite has one writer at a time, and a writer that finds it busy waits in SQLite's busy
+    handler, which sleeps in steps of up to 100 ms and so misses the moment the database
+    frees up. Writers queue here instead, on a thread lock and then on an ``flock`` on a
+    file beside the database, which the kernel hands on the moment it is released (server
+    workers are separate processes). Re-entrant within a thread.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._file: int | None = None
+        if database and database != ":memory:":
+            self._file = os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT, 0o600)
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1 and self._file is not None:
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+            except BaseException:
+                self._depth -= 1
+                self._threads.release()
+                raise
+
+    def close(self) -> None:
+        """Give back the lock file (the store is done with)."""
+        with self._threads:
+            if self._file is not None:
+                os.close(self._file)
+                self._file = None
+
+    def __exit__(self, *_exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
 
 
 @functools.cache
