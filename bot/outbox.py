@@ -14,12 +14,14 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Row, bindparam, func, insert, update
 from sqlmodel import Session, select
 
 from bot.batching import Batcher
 from bot.messages import Reply, reply_from_json, reply_to_json
+from bot.sent_journal import SentJournal, discard, orphaned_records
 from bot.worker import PipelineWorker
 from channels.base import PermanentFailure, RetryLater, Sender
 from feedback.models import OutboxMessage, utcnow
@@ -70,6 +72,26 @@ def pending_count(store: Store) -> int:
         return int(session.exec(query).one())
 
 
+def mark_journalled_sent(store: Store, directory: Path) -> int:
+    """Mark sent the rows that stopped servers journalled as accepted by their platforms."""
+    ids, taken = orphaned_records(directory)
+    ordered = sorted(ids)
+    if not ordered:
+        discard(taken)
+        return 0
+    with store.session() as session:
+        connection = session.connection()
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            connection.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id.in_(chunk), _OUTBOX.c.status == "pending")
+                .values(status="sent", sent_at=utcnow(), claimed_until=None)
+            )
+    discard(taken)
+    return len(ids)
+
+
 class OutboxWorker(PipelineWorker):
     """Sends due rows through each channel's sender; settles them in batches."""
 
@@ -81,8 +103,10 @@ class OutboxWorker(PipelineWorker):
         retry_cap: float = MAX_BACKOFF,
         lease: timedelta = LEASE,
         concurrency: int = 64,
+        journal: SentJournal | None = None,
     ) -> None:
         super().__init__(concurrency)
+        self.journal = journal
         self.retry_cap = retry_cap
         self.lease = lease
         self.store = store
@@ -90,17 +114,28 @@ class OutboxWorker(PipelineWorker):
         self.metrics = metrics
         self.settlements: Batcher[Settlement, None] = Batcher(self._settle, lanes=store.write_lanes)
 
+    async def run(self, poll_seconds: float = 1.0) -> None:
+        if self.journal is not None:  # what dead servers sent must not go out again
+            directory = self.journal.directory
+            recovered = await asyncio.to_thread(mark_journalled_sent, self.store, directory)
+            if recovered:
+                log.info("%d replies journalled as sent by a stopped server marked sent", recovered)
+        await super().run(poll_seconds)
+
     async def claim(self, room: int) -> list[Row]:
         return await asyncio.to_thread(claim, self.store, room, self.lease)
 
     async def process(self, row: Row) -> None:
         sender = self.senders.get(row.channel)
         outcome: tuple[str, float | None, str | None]
+        journalled: Path | None = None
         if sender is None:
             outcome = ("retry", backoff(row.attempts + 1), f"no sender for {row.channel}")
         else:
             try:
                 await sender.send(row.user_id, reply_from_json(row.body))
+                if self.journal is not None:
+                    journalled = self.journal.record(row.id)
                 outcome = ("sent", None, None)
             except RetryLater as exc:
                 delay = exc.delay if exc.delay is not None else backoff(row.attempts + 1)
@@ -114,7 +149,7 @@ class OutboxWorker(PipelineWorker):
         result, delay, error = outcome
         if delay is not None:
             delay = min(delay, self.retry_cap)
-        await self.settlements.submit(Settlement(row, result, delay, error))
+        await self.settlements.submit(Settlement(row, result, delay, error, journalled))
         if self.metrics is not None:
             self.metrics.outbound(row.channel, result)
 
@@ -123,6 +158,8 @@ class OutboxWorker(PipelineWorker):
             connection = session.connection()
             for settlement in batch:
                 connection.execute(_SETTLE, {"row_id": settlement.row.id, **settlement.values()})
+        if self.journal is not None:
+            self.journal.settled(s.journalled for s in batch if s.journalled is not None)
         return [None] * len(batch)
 
 
@@ -134,6 +171,7 @@ class Settlement:
     result: str
     delay: float | None
     error: str | None
+    journalled: Path | None = None  # the journal file recording the send, if any
 
     def values(self) -> dict:
         """The outbox row's new column values."""

@@ -26,6 +26,7 @@ from bot.engine import Engine
 from bot.inbox import InboxWorker
 from bot.messages import Reply
 from bot.outbox import OutboxWorker, pending_count
+from bot.sent_journal import SentJournal
 from bot.staff import StaffDesk
 from channels.base import Sender
 from channels.intake import Intake
@@ -140,7 +141,10 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     runtime.senders = senders
 
     lease = timedelta(seconds=settings.lease_seconds)
-    outbox = OutboxWorker(store, senders, runtime.metrics, settings.retry_cap_seconds, lease)
+    journal = SentJournal(settings.data_dir / "sent-journal")
+    outbox = OutboxWorker(
+        store, senders, runtime.metrics, settings.retry_cap_seconds, lease, journal=journal
+    )
     inbox = InboxWorker(
         engine,
         lambda channel, reply: _parts(senders, channel, reply),
@@ -173,6 +177,7 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
             await application.stop()
             await application.shutdown()
         await http.close()
+        journal.close()
         await asyncio.to_thread(store.dispose)
 
 

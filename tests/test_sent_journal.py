@@ -1,0 +1,90 @@
+"""The journal of accepted sends: what a killed server sent is marked sent, not sent again."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.messages import Reply
+from bot.outbox import enqueue, mark_journalled_sent
+from bot.sent_journal import SentJournal, discard, orphaned_records
+from feedback.models import OutboxMessage
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _journalling_process(directory, ids: list[int]) -> subprocess.Popen:
+    """A process that journals ``ids`` as sent and then waits to be killed."""
+    code = textwrap.dedent(
+        f"""
+        import sys, time
+        from pathlib import Path
+        from bot.sent_journal import SentJournal
+        journal = SentJournal(Path({str(directory)!r}))
+        for row_id in {ids!r}:
+            journal.record(row_id)
+        print("journalled", flush=True)
+        time.sleep(60)
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "journalled"
+    return process
+
+
+def test_a_killed_servers_sends_are_marked_sent_and_a_live_ones_are_left(tmp_path, store):
+    directory = tmp_path / "journal"
+    with store.session() as session:
+        enqueue(session, "zalo", "u1", [Reply("một"), Reply("hai"), Reply("ba")])
+    with store.session() as session:
+        ids = [row.id for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]
+
+    alive = _journalling_process(directory, ids[:1])
+    killed = _journalling_process(directory, ids[1:])
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    try:
+        assert mark_journalled_sent(store, directory) == 2
+        with store.session() as session:
+            status = {row.id: row.status for row in session.exec(select(OutboxMessage))}
+        assert status == {ids[0]: "pending", ids[1]: "sent", ids[2]: "sent"}
+        # The dead server's journal is gone; the living one's is untouched.
+        assert len(list(directory.glob("sent-*.log"))) == 1
+        assert orphaned_records(directory)[0] == set()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert mark_journalled_sent(store, directory) == 1
+    assert not list(directory.glob("sent-*"))
+
+
+def test_journal_files_go_once_their_records_are_settled(tmp_path):
+    directory = tmp_path / "journal"
+    journal = SentJournal(directory, rotate_after=2)
+    first = [journal.record(1), journal.record(2)]  # fills the first file; a new one opens
+    latest = journal.record(3)
+    assert first[0] == first[1] != latest
+    assert sorted(directory.glob("sent-*.log")) == sorted({first[0], latest})
+    journal.settled(first)
+    assert list(directory.glob("sent-*.log")) == [latest]
+    journal.settled([latest])
+    journal.close()
+    assert not list(directory.glob("sent-*"))
+
+
+def test_a_stopping_server_keeps_records_whose_marks_never_committed(tmp_path):
+    directory = tmp_path / "journal"
+    journal = SentJournal(directory)
+    journal.record(41)
+    journal.close()  # stopped before the "sent" mark of row 41 committed
+    ids, taken = orphaned_records(directory)
+    assert ids == {41}
+    discard(taken)
+    assert not list(directory.glob("sent-*"))
