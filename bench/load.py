@@ -430,7 +430,12 @@ async def main() -> int:
                 in_order = itertools.cycle(POOL)
                 rounds = 1 if args.workers == 1 else 3 * args.workers
                 seconds = rounds * len(POOL) / 60
-                await drive(60, seconds, 60, platforms, http, warm_up, in_order.__next__)
+                # A new connection for every warm-up event: the kernel spreads connections, not
+                # requests, over the workers, and a few kept-alive ones may all reach one.
+                async with aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(force_close=True)
+                ) as fresh:
+                    await drive(60, seconds, 60, platforms, fresh, warm_up, in_order.__next__)
             hook_standins(standins, tracker)
             pids = [server.pid, *children(server.pid)]
             server_cpu = cpu_seconds(pids)
