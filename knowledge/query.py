@@ -49,6 +49,13 @@ COURTESIES = frozenset(
 )
 
 
+# Courtesies whose folded form is ambiguous, recognised as typed with accents: "chị" (not
+# "chi" phí), "vậy" (not "vay" vốn), "nha" and "nhé" particles (not "nhà").
+ACCENTED_COURTESIES = frozenset("chị anh bạn vậy nha nhé nhá nhỉ ạ ơi với".split())
+# People a citizen addresses ("chị ơi …"): courtesies when "ơi" is next to them.
+ADDRESSES = frozenset("chi anh ban em ad admin co chu bac".split())
+
+
 @dataclass(slots=True)
 class Concept:
     """A unit of meaning in the query: one content word, or one lexicon phrase."""
@@ -180,13 +187,20 @@ class QueryAnalyzer:
         bao lâu" would read as "lost"), with diacritics restored when the citizen typed none.
         A misspelt question thus reads to the encoder (and its cache) as the spelt one, and
         so does one wrapped in courtesies ("cho em hỏi … ạ")."""
-        left_out = cue_positions | _courtesy_positions(tokens, cue_positions)
-        if not has_diacritics(text):
-            kept = [t for i, t in enumerate(repaired) if i not in left_out]
-            return self._restore_diacritics(kept)
         words = _WORD_RE.findall(text)
         if len(words) != len(tokens):
+            left_out = cue_positions | _courtesy_positions(tokens, cue_positions)
+            if not has_diacritics(text):
+                kept = [t for i, t in enumerate(repaired) if i not in left_out]
+                return self._restore_diacritics(kept)
             return text
+        lowered = [w.lower() for w in words]
+        left_out = cue_positions | _courtesy_positions(tokens, cue_positions, lowered)
+        # Typed without accents, courtesies aside: "cho mình hỏi dang ky tam tru" is
+        # an unaccented question whatever the greeting the keyboard filled in.
+        if not any(has_diacritics(w) for i, w in enumerate(words) if i not in left_out):
+            kept = [t for i, t in enumerate(repaired) if i not in left_out]
+            return self._restore_diacritics(kept)
         return " ".join(
             word if fixed == token else self._restore.get(fixed, fixed)
             for i, (word, token, fixed) in enumerate(zip(words, tokens, repaired, strict=True))
@@ -231,13 +245,28 @@ def guess_language(text: str) -> str:
     return "en" if len(foreign) >= 2 and len(foreign) / len(words) >= 0.4 else "vi"
 
 
-def _courtesy_positions(tokens: list[str], cue_positions: set[int]) -> set[int]:
+def _courtesy_positions(
+    tokens: list[str], cue_positions: set[int], words: list[str] | None = None
+) -> set[int]:
     """Positions of the courtesies at either end of the question (facet cues don't stop the
-    run); none when nothing else would be left."""
+    run); none when nothing else would be left. ``words``, the question's words as typed
+    (lower-cased), settle the folded forms that are ambiguous: "vậy" is a courtesy, "vay"
+    may be a loan."""
+
+    def courtesy(i: int) -> bool:
+        if tokens[i] in COURTESIES:
+            return True
+        if words is not None and words[i] in ACCENTED_COURTESIES:
+            return True
+        # An address followed or preceded by "ơi" ("chị ơi", "anh ơi") whatever the accents.
+        return tokens[i] in ADDRESSES and (
+            (i + 1 < len(tokens) and tokens[i + 1] == "oi") or (i and tokens[i - 1] == "oi")
+        )
+
     ends: set[int] = set()
     for order in (range(len(tokens)), range(len(tokens) - 1, -1, -1)):
         for i in order:
-            if tokens[i] in COURTESIES:
+            if courtesy(i):
                 ends.add(i)
             elif i not in cue_positions:
                 break

@@ -36,6 +36,7 @@ TARGET_MIN_COUNT = 5
 # A real word is replaced only when it fits neither neighbour and a one-letter variant fits
 # the catalogue's usage this much better (sum of the pair counts on both sides).
 REAL_WORD_EVIDENCE = 5
+REAL_WORD_MARGIN = 10  # … and at least this many times the typed word's own
 
 
 class Speller:
@@ -156,9 +157,15 @@ class Speller:
         return max(closest, key=lambda w: (self.count(w), w))
 
     def _real_word(self, token: str, before: str | None, after: str | None) -> str:
-        if (not before and not after) or self.support(token, before, after) > 0:
+        # A function word next to it ("ad ơi đăn ký") says nothing about which word it is.
+        before = None if before in self._protected else before
+        after = None if after in self._protected else after
+        if not before and not after:
             return token
-        best, best_support = token, REAL_WORD_EVIDENCE - 1
+        # The typed word may fit its neighbours a little ("dân ký" in "công dân ký"); a
+        # variant must fit them far better ("đăng ký").
+        own = self.support(token, before, after)
+        best, best_support = token, max(REAL_WORD_EVIDENCE, REAL_WORD_MARGIN * own) - 1
         pool = self._short if len(token) <= 5 else self._long
         for word, _, _ in process.extract(
             token, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=None

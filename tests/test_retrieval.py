@@ -93,7 +93,12 @@ def test_names_and_english_words_are_not_corrected(lexical_retriever):
 
 def test_courtesies_around_a_question_do_not_change_what_the_encoder_reads(hybrid_retriever):
     bare = hybrid_retriever.search("đăng ký tạm trú cho con")
-    for wrapped in ("cho em hỏi đăng ký tạm trú cho con ạ", "ad ơi đăng ký tạm trú cho con với"):
+    for wrapped in (
+        "cho em hỏi đăng ký tạm trú cho con ạ",
+        "ad ơi đăng ký tạm trú cho con với",
+        "chị ơi đăng ký tạm trú cho con vậy",
+        "chi oi đăng ký tạm trú cho con",
+    ):
         result = hybrid_retriever.search(wrapped)
         assert result.query.dense_text == bare.query.dense_text  # one cache entry serves all
         assert result.best.procedure.code == bare.best.procedure.code
@@ -101,6 +106,11 @@ def test_courtesies_around_a_question_do_not_change_what_the_encoder_reads(hybri
     assert hybrid_retriever.search("xin giấy phép xây nhà").query.dense_text.startswith(
         "giấy phép xây nhà"
     )
+    # A greeting typed with accents doesn't make an unaccented question an accented one.
+    plain = hybrid_retriever.search("dang ky tam tru cho con").query.dense_text
+    assert hybrid_retriever.search("cho mình hỏi dang ky tam tru cho con").query.dense_text == plain
+    # Typed without accents, a final "vay" may be a loan ("hồ sơ vay"): it stays.
+    assert hybrid_retriever.search("lam ho so vay").query.dense_text.endswith("vay")
     # A message of courtesies only is left as it is.
     assert hybrid_retriever.search("cho em hỏi ạ").query.dense_text
 
