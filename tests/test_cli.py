@@ -68,3 +68,5 @@ def test_eval_json_has_the_documented_keys(tmp_path, capsys):
     assert main(["eval", "--questions", str(questions), "--encoder", "none"]) == 0
     text = capsys.readouterr().out
     assert "no_diacritics" in text and "out_of_scope" in text
+    # The same questions with one letter lost: 5 spellings each, 15 in all.
+    assert "one_letter_lost  n=15" in text
