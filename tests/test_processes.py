@@ -202,11 +202,21 @@ async def test_postgres_restart_under_load_recovers_by_itself(tmp_path, standins
         server.stop()
 
 
-async def test_several_workers_share_one_truth(tmp_path, standins, pg_url):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str | None:
+    """The database several workers share: PostgreSQL (emptied), or None for the SQLite file
+    in the data directory (workers queue for its single writer on an flock)."""
+    if request.param == "sqlite":
+        return None
     from tests.conftest import reset_postgres
 
-    reset_postgres(pg_url)
-    settings = process_settings(tmp_path, standins, database_url=pg_url)
+    url = request.getfixturevalue("pg_url")
+    reset_postgres(url)
+    return url
+
+
+async def test_several_workers_share_one_truth(tmp_path, standins, database_url):
+    settings = process_settings(tmp_path, standins, database_url=database_url)
     server = ServerProcess(settings, workers=3, log=tmp_path / "server.log")
     await server.start()
     try:
@@ -237,11 +247,8 @@ async def test_several_workers_share_one_truth(tmp_path, standins, pg_url):
         server.stop()
 
 
-async def test_a_killed_workers_in_flight_work_is_taken_over(tmp_path, standins, pg_url):
-    from tests.conftest import reset_postgres
-
-    reset_postgres(pg_url)
-    settings = process_settings(tmp_path, standins, database_url=pg_url)
+async def test_a_killed_workers_in_flight_work_is_taken_over(tmp_path, standins, database_url):
+    settings = process_settings(tmp_path, standins, database_url=database_url)
     server = ServerProcess(settings, workers=2, log=tmp_path / "server.log")
     await server.start()
     try:
@@ -258,7 +265,7 @@ async def test_a_killed_workers_in_flight_work_is_taken_over(tmp_path, standins,
                 lambda: all(complete_answers(standins.graph.texts(f"take-{i}")) for i in range(30)),
                 timeout=60,
             )
-        store = Store(pg_url)
+        store = Store(settings.database, migrate=False)
         with store.session() as session:
             left = session.exec(
                 select(func.count(InboundMessage.id)).where(InboundMessage.status != "done")
