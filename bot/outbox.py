@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from bot.batching import Batcher
 from bot.messages import Reply, reply_from_json, reply_to_json
-from bot.sent_journal import SentJournal, discard, orphaned_records
+from bot.sent_journal import SentJournal, discard, orphaned_records, release
 from bot.worker import PipelineWorker
 from channels.base import PermanentFailure, RetryLater, Sender
 from feedback.models import OutboxMessage, utcnow
@@ -76,18 +76,22 @@ def mark_journalled_sent(store: Store, directory: Path) -> int:
     """Mark sent the rows that stopped servers journalled as accepted by their platforms."""
     ids, taken = orphaned_records(directory)
     ordered = sorted(ids)
-    if not ordered:
-        discard(taken)
-        return 0
-    with store.session() as session:
-        connection = session.connection()
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            connection.execute(
-                update(_OUTBOX)
-                .where(_OUTBOX.c.id.in_(chunk), _OUTBOX.c.status == "pending")
-                .values(status="sent", sent_at=utcnow(), claimed_until=None)
-            )
+    try:
+        if ordered:
+            with store.session() as session:
+                connection = session.connection()
+                for start in range(0, len(ordered), 500):
+                    connection.execute(
+                        update(_OUTBOX)
+                        .where(
+                            _OUTBOX.c.id.in_(ordered[start : start + 500]),
+                            _OUTBOX.c.status == "pending",
+                        )
+                        .values(status="sent", sent_at=utcnow(), claimed_until=None)
+                    )
+    except BaseException:
+        release(taken)
+        raise
     discard(taken)
     return len(ids)
 
@@ -116,11 +120,24 @@ class OutboxWorker(PipelineWorker):
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         if self.journal is not None:  # what dead servers sent must not go out again
-            directory = self.journal.directory
-            recovered = await asyncio.to_thread(mark_journalled_sent, self.store, directory)
-            if recovered:
-                log.info("%d replies journalled as sent by a stopped server marked sent", recovered)
+            await self._mark_journalled_sent()
         await super().run(poll_seconds)
+
+    async def _mark_journalled_sent(self) -> None:
+        """Before the first claim, and until the database lets it happen."""
+        assert self.journal is not None
+        while True:
+            try:
+                recovered = await asyncio.to_thread(
+                    mark_journalled_sent, self.store, self.journal.directory
+                )
+            except Exception:  # the database may be starting: claims would fail too
+                log.exception("marking journalled sends failed; retrying")
+                await asyncio.sleep(1.0)
+                continue
+            if recovered:
+                log.info("%d replies journalled by a stopped server marked sent", recovered)
+            return
 
     async def claim(self, room: int) -> list[Row]:
         return await asyncio.to_thread(claim, self.store, room, self.lease)

@@ -33,10 +33,10 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"/\n]+")
 MIN_PAIR = 2
 # A word that isn't a syllable is a repair target only if the catalogue writes it this often.
 TARGET_MIN_COUNT = 5
-# A real word is replaced only when it fits neither neighbour and a one-letter variant fits
-# the catalogue's usage this much better (sum of the pair counts on both sides).
+# A suspect real word (see Speller.repair) is replaced by a one-letter variant only when the
+# variant fits every neighbour and its pair counts sum to at least this much …
 REAL_WORD_EVIDENCE = 5
-REAL_WORD_MARGIN = 10  # … and at least this many times the typed word's own
+REAL_WORD_MARGIN = 10  # … and to this many times the typed word's own
 
 
 class Speller:
@@ -115,11 +115,11 @@ class Speller:
 
         An unknown word goes to the one-letter (two for long words) variant that fits the
         neighbours best, else the commonest one; a short unknown word only when exactly one
-        variant fits a neighbour ("khai sih" → "khai sinh"). A real word is replaced only
-        when it fits neither neighbour and one variant fits them far better ("tình tang hôn
-        nhân" → "tình trạng"), and only when it is ``suspect``: typed with accents the
-        catalogue never writes it with ("đăn kí" is "dan ki" folded, but no "đăn" anywhere).
-        Without accents a real word stays: "vo" may well be "vợ" where the catalogue has none.
+        variant fits a neighbour ("khai sih" → "khai sinh"). A real word is replaced only when
+        it is ``suspect`` (typed with accents the catalogue never writes it with: "đăn ký" is
+        "dan ky" folded, but there is no "đăn" anywhere) and a variant fits the neighbours far
+        better ("đăng ký"). Without accents a real word stays: "tình tang" may be a typo for
+        "tình trạng", but "vo" may well be "vợ" where the catalogue has none.
         """
         if not token.isalpha() or len(token) < 2:
             return token

@@ -8,12 +8,15 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.messages import Reply
 from bot.outbox import enqueue, mark_journalled_sent
 from bot.sent_journal import SentJournal, discard, orphaned_records
 from feedback.models import OutboxMessage
+from feedback.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,3 +91,18 @@ def test_a_stopping_server_keeps_records_whose_marks_never_committed(tmp_path):
     assert ids == {41}
     discard(taken)
     assert not list(directory.glob("sent-*"))
+
+
+def test_journals_stay_for_the_next_attempt_when_the_database_fails(tmp_path):
+    directory = tmp_path / "journal"
+    journal = SentJournal(directory)
+    journal.record(5)
+    journal.close()  # its server stopped before the mark of row 5 committed
+    unready = Store(f"sqlite:///{tmp_path / 'empty.db'}", migrate=False)  # no tables yet
+    with pytest.raises(OperationalError):
+        mark_journalled_sent(unready, directory)
+    unready.dispose()
+    # Nothing was lost and nothing stays locked: the next attempt finds the record again.
+    ids, taken = orphaned_records(directory)
+    discard(taken)
+    assert ids == {5}
