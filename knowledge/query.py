@@ -7,10 +7,10 @@ diacritics restored from the catalogue when the citizen typed none.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from knowledge.facets import Facet, detect_facets, facet_cues
 from knowledge.lexicon import Lexicon
@@ -19,8 +19,7 @@ from knowledge.spelling import (
     SYLLABLE_SHAPE,
     Speller,
     accent_table,
-    accented_words,
-    syllable_counts,
+    speller_tables,
 )
 from knowledge.text import has_diacritics, normalize, syllables
 
@@ -94,16 +93,22 @@ class _Suspects:
 class QueryAnalyzer:
     """Analyses queries against one catalogue's vocabulary and a lexicon."""
 
-    def __init__(self, lexicon: Lexicon, accented: list[str], corpus: Sequence[str] = ()):
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        accented: list[str],
+        corpus: Sequence[str] = (),
+        cache_dir: Path | None = None,
+    ):
         """``accented``: the catalogue's searchable text (names, aliases, …), which also
         gives diacritics back to questions typed without them; ``corpus``: more catalogue
-        text (document lists, conditions, steps) for the speller's word-pair counts."""
+        text (document lists, conditions, steps) for the speller's word-pair counts, which
+        are kept in ``cache_dir``."""
         self.lexicon = lexicon
         self._restore = accent_table(accented)
         # How citizens ask and what they call things: evidence as good as the catalogue's.
         phrasing = [*facet_cues(), *lexicon.phrases()] * MIN_PAIR
-        counts = syllable_counts(itertools.chain(accented, corpus, phrasing))
-        self._written = accented_words(itertools.chain(accented, corpus))
+        counts, self._written = speller_tables(accented, corpus, phrasing, cache_dir)
         self.speller = Speller(counts, STOPWORDS | lexicon.words())
 
     def analyze(self, raw: str) -> AnalyzedQuery:

@@ -119,6 +119,7 @@ class Retriever:
             lexicon,
             [normalize(_lexical_text(p)) for p in self.procedures],
             [text for p in self.procedures for text in _speller_text(p)],
+            cache_dir,
         )
         self._max_idf = max(self.bm25.idf.values(), default=1.0)
         self._prior = np.array(

@@ -11,10 +11,15 @@ model, every one-letter slip equally likely).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import logging
+import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -26,7 +31,10 @@ from knowledge.text import fold, normalize, syllables
 SYLLABLE_SHAPE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[mnptc])?$"
 )
+log = logging.getLogger(__name__)
+
 _WORD_RE = re.compile(r"[^\W_]+")
+TABLES_VERSION = b"speller-1"  # change when the counting changes: old caches are then ignored
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"/\n]+")
 
 # A pair the catalogue writes this often is evidence; rarer pairs are noise in legal text.
@@ -177,6 +185,38 @@ class Speller:
             if min(sides) >= MIN_PAIR and sum(sides) > best_support:
                 best, best_support = word, sum(sides)
         return best
+
+
+def speller_tables(
+    accented: Sequence[str], corpus: Sequence[str], phrasing: Sequence[str], cache_dir: Path | None
+) -> tuple[dict[str, int], frozenset[str]]:
+    """The speller's counts (:func:`syllable_counts` of all three) and the words the catalogue
+    writes with accents (:func:`accented_words` of the first two), read from ``cache_dir``
+    when the same texts were counted before (a few seconds for the national catalogue, a few
+    hundredths from the cache), else counted and written there atomically."""
+    digest = hashlib.sha256(TABLES_VERSION)
+    for part in (accented, corpus, phrasing):
+        digest.update(b"\x01")
+        for text in part:
+            digest.update(b"\x00" + text.encode("utf-8"))
+    path = cache_dir / f"speller-{digest.hexdigest()[:24]}.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+            return saved["counts"], frozenset(saved["written"])
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring unreadable speller cache %s: %s", path, exc)
+    counts = dict(syllable_counts(itertools.chain(accented, corpus, phrasing)))
+    written = accented_words(itertools.chain(accented, corpus))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps({"counts": counts, "written": sorted(written)}, ensure_ascii=False),
+            "utf-8",
+        )
+        os.replace(tmp, path)
+    return counts, written
 
 
 def syllable_counts(texts: Iterable[str]) -> Counter[str]:

@@ -1,6 +1,11 @@
 """Retrieval as citizens meet it: the embedded catalogue, with and without the encoder."""
 
+import json
+
 import pytest
+
+from knowledge.catalogue_files import load_catalogue
+from knowledge.retriever import Retriever
 
 CASES = [
     ("lam cccd lan dau", "1.014061"),
@@ -173,3 +178,17 @@ def test_the_language_of_a_question(text, language):
     from knowledge.query import guess_language
 
     assert guess_language(text) == language
+
+
+def test_the_spellers_counts_are_kept_on_disk_and_read_back(tmp_path):
+    catalogue = load_catalogue(None)
+    first = Retriever(catalogue, None, tmp_path)
+    files = list(tmp_path.glob("speller-*.json"))
+    assert len(files) == 1
+    again = Retriever(catalogue, None, tmp_path)
+    assert again.analyzer.speller.vocabulary == first.analyzer.speller.vocabulary
+    assert again.analyzer.analyze("dang ky thuog tru").corrections == {"thuog": "thuong"}
+    files[0].write_text("{not json", "utf-8")  # a damaged cache is ignored and rewritten
+    damaged = Retriever(catalogue, None, tmp_path)
+    assert damaged.analyzer.analyze("dang ky thuog tru").corrections == {"thuog": "thuong"}
+    assert json.loads(files[0].read_text("utf-8"))["counts"]
