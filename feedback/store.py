@@ -12,6 +12,7 @@ import fcntl
 import functools
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
@@ -75,14 +76,17 @@ class Store:
             self._writer.close()
 
 
+WRITER_TIMEOUT = 30.0  # seconds a writer waits for another process's write to end
+
+
 class SqliteWriterSlot:
     """The right to write to one SQLite database, queued for across threads and processes.
 
     SQLite has one writer at a time, and a writer that finds it busy waits in SQLite's busy
     handler, which sleeps in steps of up to 100 ms and so misses the moment the database
     frees up. Writers queue here instead, on a thread lock and then on an ``flock`` on a
-    file beside the database, which the kernel hands on the moment it is released (server
-    workers are separate processes). Re-entrant within a thread.
+    file beside the database (server workers are separate processes), looked at every few
+    milliseconds. Re-entrant within a thread.
     """
 
     def __init__(self, database: str | None) -> None:
@@ -97,11 +101,29 @@ class SqliteWriterSlot:
         self._depth += 1
         if self._depth == 1 and self._file is not None:
             try:
-                fcntl.flock(self._file, fcntl.LOCK_EX)
+                self._lock_file()
             except BaseException:
                 self._depth -= 1
                 self._threads.release()
                 raise
+
+    def _lock_file(self) -> None:
+        """Take the file lock, checking every few milliseconds; give up after
+        ``WRITER_TIMEOUT`` seconds, as SQLite's own busy timeout would."""
+        assert self._file is not None
+        deadline = time.monotonic() + WRITER_TIMEOUT
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"the SQLite writer was busy for {WRITER_TIMEOUT:.0f} s"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.005)
 
     def close(self) -> None:
         """Give back the lock file (the store is done with)."""
