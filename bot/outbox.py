@@ -74,7 +74,7 @@ def pending_count(store: Store) -> int:
 
 def mark_journalled_sent(store: Store, directory: Path) -> int:
     """Mark sent the rows that stopped servers journalled as accepted by their platforms."""
-    ids, taken = orphaned_records(directory)
+    ids, taken = orphaned_records(directory, store.url)
     ordered = sorted(ids)
     try:
         if ordered:

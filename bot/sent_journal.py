@@ -16,6 +16,7 @@ offers one for sends.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import threading
@@ -31,14 +32,19 @@ ROTATE_AFTER = 100_000  # records a file (about 1 MB)
 class SentJournal:
     """This process's journal: :meth:`record` after a send, :meth:`settled` after the mark."""
 
-    def __init__(self, directory: Path, rotate_after: int = ROTATE_AFTER) -> None:
+    def __init__(
+        self, directory: Path, database: str = "", rotate_after: int = ROTATE_AFTER
+    ) -> None:
+        """Journal in ``directory`` for the outbox of ``database`` (its URL): row ids mean
+        something only there, so journals of another database are never read as this one's."""
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
+        self.label = database_label(database)
         self.rotate_after = rotate_after
         self._lock = threading.Lock()
         self._unsettled: dict[Path, int] = {}
         self._records = 0
-        self._path, self._fd = _open_locked(directory)
+        self._path, self._fd = _open_locked(directory, self.label)
 
     def record(self, row_id: int) -> Path:
         """Note that outbox row ``row_id`` was accepted by its platform; returns the file to
@@ -63,7 +69,7 @@ class SentJournal:
 
     def _rotate(self) -> None:
         old_path, old_fd = self._path, self._fd
-        self._path, self._fd = _open_locked(self.directory)
+        self._path, self._fd = _open_locked(self.directory, self.label)
         self._records = 0
         os.close(old_fd)  # records not yet settled stay on disk until they are
         if self._unsettled.get(old_path, 0) == 0:
@@ -78,9 +84,14 @@ class SentJournal:
                 self._path.unlink(missing_ok=True)
 
 
-def _open_locked(directory: Path) -> tuple[Path, int]:
+def database_label(database: str) -> str:
+    """A short name for a database URL, part of its journals' file names."""
+    return hashlib.sha256(database.encode("utf-8")).hexdigest()[:12]
+
+
+def _open_locked(directory: Path, label: str) -> tuple[Path, int]:
     """A new journal file, locked before it takes a name a replayer would look at."""
-    name = f"sent-{uuid.uuid4().hex}"
+    name = f"sent-{label}-{uuid.uuid4().hex}"
     staging = directory / f"{name}.new"
     fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
@@ -89,12 +100,14 @@ def _open_locked(directory: Path) -> tuple[Path, int]:
     return path, fd
 
 
-def orphaned_records(directory: Path) -> tuple[set[int], list[tuple[Path, int]]]:
-    """Row ids in journals whose writers are gone, and those journals (each still locked by
-    the caller: pass them to :func:`discard` once the ids are marked sent)."""
+def orphaned_records(
+    directory: Path, database: str = ""
+) -> tuple[set[int], list[tuple[Path, int]]]:
+    """Row ids in journals of ``database`` whose writers are gone, and those journals (each
+    still locked by the caller: pass them to :func:`discard` once the ids are marked sent)."""
     ids: set[int] = set()
     taken: list[tuple[Path, int]] = []
-    for path in sorted(directory.glob("sent-*.log")):
+    for path in sorted(directory.glob(f"sent-{database_label(database)}-*.log")):
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:  # another starting server took it first

@@ -141,7 +141,7 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     runtime.senders = senders
 
     lease = timedelta(seconds=settings.lease_seconds)
-    journal = SentJournal(settings.data_dir / "sent-journal")
+    journal = SentJournal(settings.data_dir / "sent-journal", store.url)
     outbox = OutboxWorker(
         store, senders, runtime.metrics, settings.retry_cap_seconds, lease, journal=journal
     )

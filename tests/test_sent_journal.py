@@ -21,14 +21,14 @@ from feedback.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _journalling_process(directory, ids: list[int]) -> subprocess.Popen:
-    """A process that journals ``ids`` as sent and then waits to be killed."""
+def _journalling_process(directory, database: str, ids: list[int]) -> subprocess.Popen:
+    """A process that journals ``ids`` of ``database`` as sent and then waits to be killed."""
     code = textwrap.dedent(
         f"""
         import sys, time
         from pathlib import Path
         from bot.sent_journal import SentJournal
-        journal = SentJournal(Path({str(directory)!r}))
+        journal = SentJournal(Path({str(directory)!r}), {database!r})
         for row_id in {ids!r}:
             journal.record(row_id)
         print("journalled", flush=True)
@@ -49,8 +49,11 @@ def test_a_killed_servers_sends_are_marked_sent_and_a_live_ones_are_left(tmp_pat
     with store.session() as session:
         ids = [row.id for row in session.exec(select(OutboxMessage).order_by(OutboxMessage.id))]
 
-    alive = _journalling_process(directory, ids[:1])
-    killed = _journalling_process(directory, ids[1:])
+    alive = _journalling_process(directory, store.url, ids[:1])
+    killed = _journalling_process(directory, store.url, ids[1:])
+    elsewhere = _journalling_process(directory, "sqlite:///another.db", ids)
+    elsewhere.send_signal(signal.SIGKILL)  # a dead server of another database
+    elsewhere.wait()
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     try:
@@ -58,14 +61,14 @@ def test_a_killed_servers_sends_are_marked_sent_and_a_live_ones_are_left(tmp_pat
         with store.session() as session:
             status = {row.id: row.status for row in session.exec(select(OutboxMessage))}
         assert status == {ids[0]: "pending", ids[1]: "sent", ids[2]: "sent"}
-        # The dead server's journal is gone; the living one's is untouched.
-        assert len(list(directory.glob("sent-*.log"))) == 1
-        assert orphaned_records(directory)[0] == set()
+        # The dead server's journal is gone; the living one's and the other database's stay.
+        assert len(list(directory.glob("sent-*.log"))) == 2
+        assert orphaned_records(directory, store.url)[0] == set()
     finally:
         alive.kill()
         alive.wait()
     assert mark_journalled_sent(store, directory) == 1
-    assert not list(directory.glob("sent-*"))
+    assert len(list(directory.glob("sent-*"))) == 1  # another database's rows aren't ours
 
 
 def test_journal_files_go_once_their_records_are_settled(tmp_path):
@@ -95,14 +98,14 @@ def test_a_stopping_server_keeps_records_whose_marks_never_committed(tmp_path):
 
 def test_journals_stay_for_the_next_attempt_when_the_database_fails(tmp_path):
     directory = tmp_path / "journal"
-    journal = SentJournal(directory)
+    unready = Store(f"sqlite:///{tmp_path / 'empty.db'}", migrate=False)  # no tables yet
+    journal = SentJournal(directory, unready.url)
     journal.record(5)
     journal.close()  # its server stopped before the mark of row 5 committed
-    unready = Store(f"sqlite:///{tmp_path / 'empty.db'}", migrate=False)  # no tables yet
     with pytest.raises(OperationalError):
         mark_journalled_sent(unready, directory)
     unready.dispose()
     # Nothing was lost and nothing stays locked: the next attempt finds the record again.
-    ids, taken = orphaned_records(directory)
+    ids, taken = orphaned_records(directory, unready.url)
     discard(taken)
     assert ids == {5}
