@@ -296,6 +296,25 @@ async def wait_healthy(url: str, method: str = "GET", ok=(200,), timeout: float 
     raise RuntimeError(f"{url} did not come up")
 
 
+async def wait_for_workers(url: str, workers: int, timeout: float = 180) -> None:
+    """Until every worker process answers: the first to start would otherwise take the whole
+    warm-up, and the others would meet the common questions cold in the measured run."""
+    seen: set[int] = set()
+    deadline = time.perf_counter() + timeout
+    connector = aiohttp.TCPConnector(force_close=True)  # each probe may reach another worker
+    async with aiohttp.ClientSession(connector=connector) as http:
+        while len(seen) < workers:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"only {len(seen)} of {workers} workers came up")
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        seen.add((await response.json())["worker"])
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+
+
 def server_env(
     standins: StandIns, data_dir: Path, port: int, catalogue: str | None, database: str | None
 ) -> dict:
@@ -412,6 +431,7 @@ async def main() -> int:
     try:
         started = time.perf_counter()
         await wait_healthy(f"{base}/healthz")
+        await wait_for_workers(f"{base}/healthz", args.workers)
         startup = time.perf_counter() - started
         platforms = standins.platforms(base)
         connector = aiohttp.TCPConnector(limit=0)
