@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from knowledge.files import write_atomically
 from knowledge.portal_import import import_portal_file
 from knowledge.schema import Catalogue, Procedure
 
@@ -33,10 +33,7 @@ def save_catalogue(catalogue: Catalogue, path: Path) -> None:
     """Write ``catalogue`` in motcua's format (gzip when the name ends in .gz), atomically."""
     payload = {"format": FORMAT_TAG, "procedures": [p.to_dict() for p in catalogue]}
     data = json.dumps(payload, ensure_ascii=False, indent=None).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
-    os.replace(tmp, path)
+    write_atomically(path, gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
 
 
 def load_catalogue(path: str | Path | None, enrich: bool = True) -> Catalogue:

@@ -8,7 +8,7 @@ Nothing here downloads anything.
 
 from __future__ import annotations
 
-import hashlib
+import io
 import logging
 import os
 import queue
@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from knowledge.files import content_key, write_atomically
 from knowledge.text import normalize
 
 log = logging.getLogger(__name__)
@@ -173,10 +174,8 @@ def cached_passage_embeddings(
 ) -> np.ndarray:
     """Passage vectors, read from ``cache_dir`` when the same model already encoded the
     same texts (the key hashes both), else computed and written there atomically."""
-    digest = hashlib.sha256(encoder.name.encode())
-    for text in passages:
-        digest.update(b"\x00" + text.encode("utf-8"))
-    path = cache_dir / f"emb-{digest.hexdigest()[:24]}.npy" if cache_dir else None
+    key = content_key(encoder.name.encode(), passages)
+    path = cache_dir / f"emb-{key}.npy" if cache_dir else None
     if path is not None and path.exists():
         try:
             vectors = np.load(path)
@@ -189,9 +188,7 @@ def cached_passage_embeddings(
     ]
     vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 1), np.float32)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            np.save(handle, vectors)
-        os.replace(tmp, path)
+        saved = io.BytesIO()
+        np.save(saved, vectors)
+        write_atomically(path, saved.getvalue())
     return vectors

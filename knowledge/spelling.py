@@ -11,11 +11,9 @@ model, every one-letter slip equally likely).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import logging
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +22,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.files import content_key, write_atomically
 from knowledge.text import fold, normalize, syllables
 
 # The shape of a Vietnamese syllable once its accents are gone: an optional onset, a cluster
@@ -35,6 +34,7 @@ log = logging.getLogger(__name__)
 
 _WORD_RE = re.compile(r"[^\W_]+")
 TABLES_VERSION = b"speller-1"  # change when the counting changes: old caches are then ignored
+_PART_BREAK = "\x01"  # between the three kinds of text in a cache key
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"/\n]+")
 
 # A pair the catalogue writes this often is evidence; rarer pairs are noise in legal text.
@@ -194,12 +194,8 @@ def speller_tables(
     writes with accents (:func:`accented_words` of the first two), read from ``cache_dir``
     when the same texts were counted before (a few seconds for the national catalogue, a few
     hundredths from the cache), else counted and written there atomically."""
-    digest = hashlib.sha256(TABLES_VERSION)
-    for part in (accented, corpus, phrasing):
-        digest.update(b"\x01")
-        for text in part:
-            digest.update(b"\x00" + text.encode("utf-8"))
-    path = cache_dir / f"speller-{digest.hexdigest()[:24]}.json" if cache_dir else None
+    parts = itertools.chain(accented, [_PART_BREAK], corpus, [_PART_BREAK], phrasing)
+    path = cache_dir / f"speller-{content_key(TABLES_VERSION, parts)}.json" if cache_dir else None
     if path is not None and path.exists():
         try:
             saved = json.loads(path.read_text("utf-8"))
@@ -209,13 +205,8 @@ def speller_tables(
     counts = dict(syllable_counts(itertools.chain(accented, corpus, phrasing)))
     written = accented_words(itertools.chain(accented, corpus))
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(
-            json.dumps({"counts": counts, "written": sorted(written)}, ensure_ascii=False),
-            "utf-8",
-        )
-        os.replace(tmp, path)
+        saved = {"counts": counts, "written": sorted(written)}
+        write_atomically(path, json.dumps(saved, ensure_ascii=False).encode("utf-8"))
     return counts, written
 
 
