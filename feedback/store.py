@@ -32,6 +32,8 @@ class Store:
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        # SQLite's one writer at a time (see SqliteWriterSlot); PostgreSQL locks rows, not
+        # the database, so there nothing is held.
         self._writer: AbstractContextManager = nullcontext()
         if self.is_sqlite:
             self._writer = SqliteWriterSlot(make_url(url).database)
@@ -47,7 +49,7 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self._writer_slot(), Session(self.engine, expire_on_commit=False) as session:
+        with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -59,11 +61,6 @@ class Store:
     def write_lanes(self) -> int:
         """How many write transactions of this process are worth running at once."""
         return 1 if self.is_sqlite else 4
-
-    def _writer_slot(self) -> AbstractContextManager:
-        """SQLite's one writer at a time (see :class:`SqliteWriterSlot`); PostgreSQL locks
-        rows, not the database, so there nothing is held."""
-        return self._writer
 
     def insert_ignoring_duplicates(self, model: type[SQLModel]) -> Insert:
         """``INSERT`` that skips a row clashing with a unique constraint (no error raised;

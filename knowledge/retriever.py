@@ -111,13 +111,14 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self.encoder = encoder
         self.scope = scope or default_scope_rules()
-        doc_tokens = [syllables(_lexical_text(p)) for p in self.procedures]
+        lexical_texts = [normalize(_lexical_text(p)) for p in self.procedures]
+        doc_tokens = [syllables(text) for text in lexical_texts]
         self.bm25 = BM25Index(doc_tokens)
         self._doc_vocab = [frozenset(tokens) for tokens in doc_tokens]
         lexicon = lexicon or default_lexicon()
         self.analyzer = QueryAnalyzer(
             lexicon,
-            [normalize(_lexical_text(p)) for p in self.procedures],
+            lexical_texts,
             [text for p in self.procedures for text in _speller_text(p)],
             cache_dir,
         )
