@@ -121,7 +121,7 @@ async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_pa
     # sent, so they do not go out again (without the journal: 0-16 of 80 went out twice).
     # What remains are replies already inside the platform when the blow landed: the stand-in
     # holds each send 50 ms before recording it, and records it even though the server died
-    # waiting for the answer. 17 runs: 0 (10 runs), 1 (3), 2, 3, 4. No client closes that
+    # waiting for the answer. 17 runs: 0 (11 runs), 1 (3), 2, 3, 4. No client closes that
     # window without an idempotency key, which none of the platforms offers.
     assert len(duplicated) <= 8, duplicated
 
