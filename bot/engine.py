@@ -22,11 +22,12 @@ from bot.phrases import HOTLINE, OFFICE_HOURS, say
 from bot.state import ConversationState
 from feedback import escalations, insights
 from feedback.conversations import (
+    LockedConversation,
     lock_conversation,
     log_incoming,
     log_message,
+    save_conversation,
 )
-from feedback.models import Conversation
 from feedback.store import Store
 from knowledge.communes import CommuneDirectory, bac_ninh
 from knowledge.query import guess_language
@@ -37,7 +38,7 @@ MAX_FAILURES = 2  # consecutive unanswered questions before staff are called in
 FLOOD_WINDOW = timedelta(seconds=60)
 FLOOD_LIMIT = 20  # messages a citizen may send in FLOOD_WINDOW before the bot slows them down
 
-AfterTurn = Callable[[Session, Conversation, list[Reply]], None]
+AfterTurn = Callable[[Session, LockedConversation, list[Reply]], None]
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Engine:
         session: Session,
         prepared: Prepared,
         after: AfterTurn | None = None,
-        conversation: Conversation | None = None,
+        conversation: LockedConversation | None = None,
     ) -> list[Reply]:
         """The bookkeeping part of a turn, in the caller's transaction (which may hold other
         citizens' turns too). The conversation row lock (FOR UPDATE; SQLite's exclusive write
@@ -97,6 +98,7 @@ class Engine:
         if conversation is None:
             conversation = lock_conversation(session, incoming.channel, incoming.user_id)
         replies = self._turn(session, conversation, incoming, prepared.recognised, prepared.search)
+        save_conversation(session, conversation)
         if after is not None:
             after(session, conversation, replies)
         return replies
@@ -104,7 +106,7 @@ class Engine:
     def _turn(
         self,
         session: Session,
-        conversation: Conversation,
+        conversation: LockedConversation,
         incoming: Incoming,
         recognised: Recognised,
         search: SearchResult | None = None,
@@ -147,7 +149,7 @@ class _Turn:
         self,
         engine: Engine,
         session: Session,
-        conversation: Conversation,
+        conversation: LockedConversation,
         state: ConversationState,
         incoming: Incoming,
         recognised: Recognised,

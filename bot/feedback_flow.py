@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.messages import Button, Reply
 from bot.phrases import say
 from bot.state import ConversationState, FeedbackDraft
-from feedback.models import Conversation
+from feedback.conversations import LockedConversation
 from feedback.tickets import CATEGORIES, create_feedback, find_by_ticket
 
 _PHONE_RE = re.compile(r"^(?:\+?84|0)(?:\d[\s.-]?){8,9}\d$")
@@ -84,7 +84,7 @@ def _confirm(lang: str, draft: FeedbackDraft) -> Reply:
 
 def step(
     session: Session,
-    conversation: Conversation,
+    conversation: LockedConversation,
     state: ConversationState,
     text: str,
     payload: str | None,

@@ -23,8 +23,8 @@ from bot.engine import AfterTurn, Engine, Prepared
 from bot.messages import Incoming, Reply
 from bot.outbox import enqueue
 from bot.worker import PipelineWorker
-from feedback.conversations import lock_conversations
-from feedback.models import Conversation, InboundMessage, utcnow
+from feedback.conversations import LockedConversation, lock_conversations
+from feedback.models import InboundMessage, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store
 
@@ -125,14 +125,14 @@ class InboxWorker(PipelineWorker):
         """Several citizens' turns, one transaction: their replies are enqueued and their
         messages marked handled together with the conversations."""
         with self.store.session() as session:
-            known = lock_conversations(session, [(row.channel, row.user_id) for row, _ in batch])
+            locked = lock_conversations(session, [(row.channel, row.user_id) for row, _ in batch])
             for row, prepared in batch:
-                conversation = known.get((row.channel, row.user_id))
+                conversation = locked[(row.channel, row.user_id)]
                 self.engine.turn(session, prepared, self._after(row), conversation)
         return [None] * len(batch)
 
     def _after(self, row: Row) -> AfterTurn:
-        def after(session: Session, conversation: Conversation, replies: list[Reply]) -> None:
+        def after(session: Session, conversation: LockedConversation, replies: list[Reply]) -> None:
             pieces = [piece for reply in replies for piece in self.split(row.channel, reply)]
             enqueue(session, row.channel, row.user_id, pieces)
             mark_handled(session, row.id)

@@ -3,67 +3,142 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+from sqlmodel import select as orm_select
 
 from feedback.models import Conversation, Message, utcnow
 from feedback.store import insert_ignoring_duplicates
 
 
-def lock_conversation(session: Session, channel: str, user_id: str) -> Conversation:
+@dataclass
+class LockedConversation:
+    """A citizen's conversation as one turn sees it: read with its row locked for the
+    transaction, changed in place, written back by :func:`save_conversation`.
+
+    Plain data rather than an ORM object: every message passes through here, and the ORM's
+    identity map and unit of work cost more than the few statements they would issue.
+    """
+
+    id: int
+    channel: str
+    user_id: str
+    mode: str
+    state: str
+    language: str
+    updated_at: datetime
+
+
+def lock_conversation(session: Session, channel: str, user_id: str) -> LockedConversation:
     """The citizen's conversation, created on first contact, locked for this transaction so
     that one citizen's messages are handled one at a time, in order, across workers."""
-    citizen = (channel, user_id)
-    found = lock_conversations(session, [citizen]).get(citizen)
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            conversation = Conversation(channel=channel, user_id=user_id)
-            session.add(conversation)
-        return conversation
-    except IntegrityError:  # another worker created it first
-        return lock_conversations(session, [citizen])[citizen]
+    return lock_conversations(session, [(channel, user_id)])[(channel, user_id)]
 
 
 def lock_conversations(
     session: Session, citizens: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], Conversation]:
-    """The existing conversations of several citizens (``(channel, user_id)`` pairs), locked
-    for this transaction, one query per channel. Locks are taken in one order (channel, then
-    id) so that concurrent batches cannot deadlock each other. Citizens seen for the first
-    time are missing from the result (use :func:`lock_conversation` for them)."""
-    users_by_channel: dict[str, set[str]] = {}
+) -> dict[tuple[str, str], LockedConversation]:
+    """The conversations of several citizens (``(channel, user_id)`` pairs), locked for this
+    transaction; those seen for the first time are created, all in one statement.
+
+    Locks are taken in one order (channel, then id) so that concurrent batches cannot
+    deadlock each other over existing conversations; a conversation another worker is
+    creating at the same moment is waited for, then locked like the rest.
+    """
+    wanted = sorted(set(citizens))
+    found = _select_locked(session, wanted)
+    missing = [citizen for citizen in wanted if citizen not in found]
+    if missing:
+        now = utcnow()
+        rows = [
+            {
+                "channel": channel,
+                "user_id": user_id,
+                "language": "vi",
+                "mode": "bot",
+                "state": "{}",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for channel, user_id in missing
+        ]
+        session.connection().execute(_create_if_missing(session.get_bind().dialect.name), rows)
+        found.update(_select_locked(session, missing))
+    return found
+
+
+def save_conversation(session: Session, conversation: LockedConversation) -> None:
+    """Write back what a turn changed (state, language, mode, last activity)."""
+    session.connection().execute(
+        _SAVE,
+        {
+            "row_id": conversation.id,
+            "state": conversation.state,
+            "language": conversation.language,
+            "mode": conversation.mode,
+            "updated_at": conversation.updated_at,
+        },
+    )
+
+
+_CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
+_SAVE = (
+    update(_CONVERSATION)
+    .where(_CONVERSATION.c.id == bindparam("row_id"))
+    .values(
+        state=bindparam("state"),
+        language=bindparam("language"),
+        mode=bindparam("mode"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+def _select_locked(
+    session: Session, citizens: list[tuple[str, str]]
+) -> dict[tuple[str, str], LockedConversation]:
+    users_by_channel: dict[str, list[str]] = {}
     for channel, user_id in citizens:
-        users_by_channel.setdefault(channel, set()).add(user_id)
-    found: dict[tuple[str, str], Conversation] = {}
+        users_by_channel.setdefault(channel, []).append(user_id)
+    found: dict[tuple[str, str], LockedConversation] = {}
+    connection = session.connection()
     for channel in sorted(users_by_channel):
-        params = {"channel": channel, "users": sorted(users_by_channel[channel])}
-        for conversation in session.exec(_conversations_of(), params=params).all():
-            found[(conversation.channel, conversation.user_id)] = conversation
+        params = {"channel": channel, "users": users_by_channel[channel]}
+        for row in connection.execute(_conversations_of(), params):
+            found[(row.channel, row.user_id)] = LockedConversation(*row)
     return found
 
 
 @cache
 def _conversations_of():
     """Each citizen is a seek in the unique (channel, user_id) index."""
+    c = _CONVERSATION.c
     return (
-        select(Conversation)
-        .where(
-            Conversation.channel == bindparam("channel"),
-            Conversation.user_id.in_(bindparam("users", expanding=True)),
-        )
-        .order_by(Conversation.id)
+        select(c.id, c.channel, c.user_id, c.mode, c.state, c.language, c.updated_at)
+        .where(c.channel == bindparam("channel"), c.user_id.in_(bindparam("users", expanding=True)))
+        .order_by(c.id)
         .with_for_update()
     )
 
 
+@cache
+def _create_if_missing(dialect: str):
+    dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return dialect_insert(_CONVERSATION).on_conflict_do_nothing()
+
+
+AnyConversation = LockedConversation | Conversation  # a turn's, or one staff loaded
+
+
 def log_incoming(
     session: Session,
-    conversation: Conversation,
+    conversation: AnyConversation,
     text: str,
     payload: str | None,
     platform_message_id: str | None,
@@ -75,13 +150,12 @@ def log_incoming(
     if session.connection().execute(insert, row).first() is None:
         return False
     conversation.updated_at = row["created_at"]
-    session.add(conversation)
     return True
 
 
 def log_message(
     session: Session,
-    conversation: Conversation,
+    conversation: AnyConversation,
     direction: str,
     text: str,
     author: str,
@@ -89,7 +163,8 @@ def log_message(
     platform_message_id: str | None = None,
     procedure_code: str | None = None,
 ) -> None:
-    """Append a message to the conversation's log and touch the conversation.
+    """Append a message to the conversation's log and touch the conversation (a loaded ORM
+    conversation is written at commit; a turn's by :func:`save_conversation`).
 
     A plain ``INSERT`` on the session's connection: every message in and out passes here, and
     nothing reads the row back in the same transaction as an object.
@@ -97,10 +172,9 @@ def log_message(
     row = _row(conversation, direction, text, author, payload, platform_message_id, procedure_code)
     session.connection().execute(insert(Message.__table__), row)  # type: ignore[attr-defined]
     conversation.updated_at = row["created_at"]
-    session.add(conversation)
 
 
-def _row(conversation: Conversation, direction, text, author, payload, platform_id, code) -> dict:
+def _row(conversation: AnyConversation, direction, text, author, payload, platform_id, code):
     return {
         "conversation_id": conversation.id,
         "channel": conversation.channel,
@@ -117,7 +191,7 @@ def _row(conversation: Conversation, direction, text, author, payload, platform_
 def transcript(session: Session, conversation_id: int, limit: int = 200) -> list[Message]:
     """The conversation's last ``limit`` messages, oldest first."""
     query = (
-        select(Message)
+        orm_select(Message)
         .where(Message.conversation_id == conversation_id)
         .order_by(Message.id.desc())
         .limit(limit)

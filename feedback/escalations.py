@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from feedback.conversations import LockedConversation
 from feedback.models import Conversation, EscalationCase, utcnow
 
 
-def open_case(session: Session, conversation: Conversation, reason: str) -> EscalationCase:
-    """Open (or return the already open) case for ``conversation``; the bot goes quiet."""
+def open_case(session: Session, conversation: LockedConversation, reason: str) -> EscalationCase:
+    """Open (or return the already open) case for ``conversation``; the bot goes quiet (its
+    mode is written back with the rest of the turn)."""
     existing = active_case(session, conversation.id)
     if existing is not None:
         return existing
     case = EscalationCase(conversation_id=conversation.id, reason=reason)
     conversation.mode = "escalated"
     session.add(case)
-    session.add(conversation)
     session.flush()
     return case
 

@@ -15,6 +15,7 @@ from feedback.conversations import (
     lock_conversation,
     lock_conversations,
     log_message,
+    save_conversation,
 )
 from feedback.escalations import open_case
 from feedback.models import Conversation, FeedbackItem, Message, utcnow
@@ -57,14 +58,16 @@ def test_passwords_are_hashed_and_checked(store):
 
 def test_a_batch_of_turns_locks_its_citizens_conversations_at_once(store):
     with store.session() as session:
-        for user in ("an", "binh"):
-            lock_conversation(session, "zalo", user)
+        first = {user: lock_conversation(session, "zalo", user).id for user in ("an", "binh")}
     with store.session() as session:
         found = lock_conversations(
             session, [("zalo", "an"), ("zalo", "binh"), ("zalo", "chi"), ("zalo", "an")]
         )
-        assert sorted(found) == [("zalo", "an"), ("zalo", "binh")]  # "chi" is new: not there
-        assert all(c.user_id == user for (_, user), c in found.items())
+        # the known citizens keep their conversations; "chi" is new and gets one
+        assert sorted(found) == [("zalo", "an"), ("zalo", "binh"), ("zalo", "chi")]
+        assert {user: found[("zalo", user)].id for user in first} == first
+        assert found[("zalo", "chi")].id not in first.values()
+        assert all(c.user_id == user and c.mode == "bot" for (_, user), c in found.items())
         if store.is_sqlite:  # each citizen is a seek in the unique index, not a scan
             query = _conversations_of().params(channel="zalo", users=["an", "binh"])
             sql = query.compile(
@@ -98,10 +101,9 @@ def test_retention_purges_old_conversations_but_keeps_open_work(store):
         waiting = lock_conversation(session, "messenger", "old-escalated")
         open_case(session, waiting, "requested")
         lock_conversation(session, "web", "recent")
-        session.flush()
         for conversation in (stale, pending, waiting):
             conversation.updated_at = old
-            session.add(conversation)
+            save_conversation(session, conversation)
         ticket = item.ticket
     assert purge_old_conversations(store, retention_days=365) == 1
     with store.session() as session:
