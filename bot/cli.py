@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+
+# Before numpy loads: its BLAS does small products (a question against every procedure) and
+# would otherwise start a thread per core that competes with the encoder's own threads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bot.app import build_engine, build_retriever
 from bot.config import Settings

@@ -63,9 +63,10 @@ class Concept:
     tokens: tuple[str, ...]  # what the catalogue should contain for this concept
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AnalyzedQuery:
-    """Everything retrieval reads off one message."""
+    """Everything retrieval reads off one message (shared by the searches that repeat it:
+    never changed once made)."""
 
     text: str
     tokens: list[str]

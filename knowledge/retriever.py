@@ -43,6 +43,7 @@ class RetrievalSettings:
     max_choices: int = 3
     skip_dense_margin: float | None = 0.15  # lexical lead that makes the encoder unnecessary
     query_cache: int = 4096  # query vectors kept (citizens ask the same things over and over)
+    result_cache: int = 4096  # whole searches kept, by the question's exact words
     served_topic: float = 0.6  # coverage a served procedure needs to answer an off-topic question
 
 
@@ -56,9 +57,10 @@ class Hit:
     dense: float
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Ranked hits, the decision, and what the question asked about."""
+    """Ranked hits, the decision, and what the question asked about (the same object may be
+    handed to every citizen who asks the same words: never changed once made)."""
 
     query: AnalyzedQuery
     hits: list[Hit]
@@ -138,6 +140,7 @@ class Retriever:
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
         self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
+        self._repeated = lru_cache(maxsize=self.settings.result_cache)(self._search)
         self.searches = 0  # counters for /metrics: how often the encoder had to run
         self.encoder_calls = 0
         self.embeddings: np.ndarray | None = None
@@ -158,10 +161,14 @@ class Retriever:
 
         The lexical ranking comes first; when it is already decisive (every concept of the
         question found in a procedure that leads the next by a clear margin) the encoder is
-        not asked. Otherwise lexical and dense scores are fused.
+        not asked. Otherwise lexical and dense scores are fused. A question asked before in
+        the same words gets the same result without any of that.
         """
-        query = self.analyzer.analyze(text)
         self.searches += 1
+        return self._repeated(text, k)
+
+    def _search(self, text: str, k: int) -> SearchResult:
+        query = self.analyzer.analyze(text)
         if not self.procedures:
             return SearchResult(query, [], "abstain", 0.0)
         lexical = self.bm25.scores(self._query_terms(query))
@@ -186,8 +193,7 @@ class Retriever:
     def _cosines(self, dense_text: str) -> np.ndarray:
         """Cosine of the query with every procedure (query vectors cached by text)."""
         vector = self._query_vector(dense_text)
-        # Elementwise rather than BLAS: BLAS threads would fight the encoder's OpenMP pool.
-        return (self.embeddings * vector).sum(axis=1)
+        return self.embeddings @ vector
 
     def _ranked(
         self,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from knowledge.catalogue_files import load_catalogue
+from knowledge.catalogue_files import embedded_catalogue, load_catalogue
 from knowledge.retriever import Retriever
 
 CASES = [
@@ -192,3 +192,16 @@ def test_the_spellers_counts_are_kept_on_disk_and_read_back(tmp_path):
     damaged = Retriever(catalogue, None, tmp_path)
     assert damaged.analyzer.analyze("dang ky thuog tru").corrections == {"thuog": "thuong"}
     assert json.loads(files[0].read_text("utf-8"))["counts"]
+
+
+def test_a_question_asked_again_in_the_same_words_is_not_searched_again(encoder, tmp_path_factory):
+    retriever = Retriever(embedded_catalogue(), encoder, tmp_path_factory.mktemp("repeat"))
+    question = "con em mới sinh thì làm giấy tờ gì đầu tiên ạ"  # needs the encoder
+    first = retriever.search(question)
+    calls = retriever.encoder_calls
+    assert calls == 1
+    assert retriever.search(question) is first  # the whole search kept, not redone
+    assert retriever.encoder_calls == calls
+    assert retriever.searches == 2  # still counted for /metrics
+    other = retriever.search(question + " nhé")  # other words: searched afresh
+    assert other is not first and other.hits[0].procedure == first.hits[0].procedure
