@@ -22,13 +22,15 @@ from bot.phrases import HOTLINE, OFFICE_HOURS, say
 from bot.state import ConversationState
 from feedback import escalations, insights
 from feedback.conversations import (
+    INSERT_MESSAGE,
+    SAVE_CONVERSATION,
     LockedConversation,
     lock_conversation,
     log_incoming,
-    log_message,
-    save_conversation,
+    message_row,
+    saved_values,
 )
-from feedback.store import Store
+from feedback.store import DeferredWrites, Store
 from knowledge.communes import CommuneDirectory, bac_ninh
 from knowledge.query import guess_language
 from knowledge.retriever import Retriever, SearchResult
@@ -89,18 +91,27 @@ class Engine:
         prepared: Prepared,
         after: AfterTurn | None = None,
         conversation: LockedConversation | None = None,
+        writes: DeferredWrites | None = None,
     ) -> list[Reply]:
         """The bookkeeping part of a turn, in the caller's transaction (which may hold other
         citizens' turns too). The conversation row lock (FOR UPDATE; SQLite's exclusive write
         transaction) keeps one citizen's turns apart, within a process and across workers;
-        a caller that has already locked the citizen's conversation passes it in."""
+        a caller that has already locked the citizen's conversation passes it in. The log of
+        the bot's replies and the conversation's new state go to ``writes`` when given (the
+        caller runs them for the whole batch), else they are written before returning."""
         incoming = prepared.incoming
         if conversation is None:
             conversation = lock_conversation(session, incoming.channel, incoming.user_id)
-        replies = self._turn(session, conversation, incoming, prepared.recognised, prepared.search)
-        save_conversation(session, conversation)
+        own = writes is None
+        writes = writes or DeferredWrites()
+        replies = self._turn(
+            session, conversation, incoming, prepared.recognised, prepared.search, writes
+        )
+        writes.add(SAVE_CONVERSATION, saved_values(conversation))
         if after is not None:
             after(session, conversation, replies)
+        if own:
+            writes.run(session)
         return replies
 
     def _turn(
@@ -109,7 +120,8 @@ class Engine:
         conversation: LockedConversation,
         incoming: Incoming,
         recognised: Recognised,
-        search: SearchResult | None = None,
+        search: SearchResult | None,
+        writes: DeferredWrites,
     ) -> list[Reply]:
         if not log_incoming(
             session, conversation, incoming.text, incoming.payload, incoming.message_id
@@ -131,14 +143,8 @@ class Engine:
         conversation.state = state.to_json()
         conversation.language = state.language
         for reply in replies:
-            log_message(
-                session,
-                conversation,
-                "out",
-                reply.text,
-                "bot",
-                procedure_code=reply.procedure_code,
-            )
+            row = message_row(conversation, "out", reply.text, "bot", code=reply.procedure_code)
+            writes.add(INSERT_MESSAGE, row)
         return replies
 
 

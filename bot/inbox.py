@@ -21,12 +21,12 @@ from sqlmodel import Session
 from bot.batching import Batcher
 from bot.engine import AfterTurn, Engine, Prepared
 from bot.messages import Incoming, Reply
-from bot.outbox import enqueue
+from bot.outbox import INSERT_OUTBOX, outbox_rows
 from bot.worker import PipelineWorker
 from feedback.conversations import LockedConversation, lock_conversations
 from feedback.models import InboundMessage, utcnow
 from feedback.queues import claim_heads
-from feedback.store import Store
+from feedback.store import DeferredWrites, Store
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -67,11 +67,6 @@ def _row(message: Incoming) -> dict:
 def claim(store: Store, limit: int = 32, lease: timedelta = LEASE) -> list[Row]:
     """Claim the oldest pending message of each citizen (later ones wait their turn)."""
     return claim_heads(store, InboundMessage, lease, limit)
-
-
-def mark_handled(session: Session, inbound_id: int) -> None:
-    """Settle an inbound message (inside the transaction that stored its replies)."""
-    session.connection().execute(_HANDLED, {"row_id": inbound_id, "handled_at": utcnow()})
 
 
 class InboxWorker(PipelineWorker):
@@ -126,15 +121,18 @@ class InboxWorker(PipelineWorker):
         messages marked handled together with the conversations."""
         with self.store.session() as session:
             locked = lock_conversations(session, [(row.channel, row.user_id) for row, _ in batch])
+            writes = DeferredWrites()  # each table written once for the whole batch
             for row, prepared in batch:
                 conversation = locked[(row.channel, row.user_id)]
-                self.engine.turn(session, prepared, self._after(row), conversation)
+                self.engine.turn(session, prepared, self._after(row, writes), conversation, writes)
+            writes.run(session)
         return [None] * len(batch)
 
-    def _after(self, row: Row) -> AfterTurn:
+    def _after(self, row: Row, writes: DeferredWrites) -> AfterTurn:
         def after(session: Session, conversation: LockedConversation, replies: list[Reply]) -> None:
             pieces = [piece for reply in replies for piece in self.split(row.channel, reply)]
-            enqueue(session, row.channel, row.user_id, pieces)
-            mark_handled(session, row.id)
+            for values in outbox_rows(row.channel, row.user_id, pieces):
+                writes.add(INSERT_OUTBOX, values)
+            writes.add(_HANDLED, {"row_id": row.id, "handled_at": utcnow()})
 
         return after

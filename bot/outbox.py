@@ -38,8 +38,19 @@ MAX_ATTEMPTS = 50  # about four hours of retries at the backoff ceiling
 
 def enqueue(session: Session, channel: str, user_id: str, replies: Iterable[Reply]) -> int:
     """Store replies for sending (inside the caller's transaction)."""
+    rows = outbox_rows(channel, user_id, replies)
+    if rows:
+        session.connection().execute(INSERT_OUTBOX, rows)
+    return len(rows)
+
+
+INSERT_OUTBOX = insert(_OUTBOX)
+
+
+def outbox_rows(channel: str, user_id: str, replies: Iterable[Reply]) -> list[dict]:
+    """The :data:`INSERT_OUTBOX` parameters that queue ``replies`` for one citizen."""
     now = utcnow()
-    rows = [
+    return [
         {
             "channel": channel,
             "user_id": user_id,
@@ -51,9 +62,6 @@ def enqueue(session: Session, channel: str, user_id: str, replies: Iterable[Repl
         }
         for reply in replies
     ]
-    if rows:
-        session.connection().execute(insert(_OUTBOX), rows)
-    return len(rows)
 
 
 def backoff(attempts: int) -> float:

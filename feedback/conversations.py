@@ -20,7 +20,7 @@ from feedback.store import insert_ignoring_duplicates
 @dataclass
 class LockedConversation:
     """A citizen's conversation as one turn sees it: read with its row locked for the
-    transaction, changed in place, written back by :func:`save_conversation`.
+    transaction, changed in place, written back with :data:`SAVE_CONVERSATION`.
 
     Plain data rather than an ORM object: every message passes through here, and the ORM's
     identity map and unit of work cost more than the few statements they would issue.
@@ -73,22 +73,20 @@ def lock_conversations(
     return found
 
 
-def save_conversation(session: Session, conversation: LockedConversation) -> None:
-    """Write back what a turn changed (state, language, mode, last activity)."""
-    session.connection().execute(
-        _SAVE,
-        {
-            "row_id": conversation.id,
-            "state": conversation.state,
-            "language": conversation.language,
-            "mode": conversation.mode,
-            "updated_at": conversation.updated_at,
-        },
-    )
+def saved_values(conversation: LockedConversation) -> dict:
+    """The parameters of :data:`SAVE_CONVERSATION` (what a turn changed: state, language,
+    mode, last activity) for ``conversation`` as it is now."""
+    return {
+        "row_id": conversation.id,
+        "state": conversation.state,
+        "language": conversation.language,
+        "mode": conversation.mode,
+        "updated_at": conversation.updated_at,
+    }
 
 
 _CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
-_SAVE = (
+SAVE_CONVERSATION = (
     update(_CONVERSATION)
     .where(_CONVERSATION.c.id == bindparam("row_id"))
     .values(
@@ -164,14 +162,33 @@ def log_message(
     procedure_code: str | None = None,
 ) -> None:
     """Append a message to the conversation's log and touch the conversation (a loaded ORM
-    conversation is written at commit; a turn's by :func:`save_conversation`).
+    conversation is written at commit; a turn's with :data:`SAVE_CONVERSATION`).
 
     A plain ``INSERT`` on the session's connection: every message in and out passes here, and
     nothing reads the row back in the same transaction as an object.
     """
-    row = _row(conversation, direction, text, author, payload, platform_message_id, procedure_code)
-    session.connection().execute(insert(Message.__table__), row)  # type: ignore[attr-defined]
+    row = message_row(
+        conversation, direction, text, author, payload, platform_message_id, procedure_code
+    )
+    session.connection().execute(INSERT_MESSAGE, row)
+
+
+INSERT_MESSAGE = insert(Message.__table__)  # type: ignore[attr-defined]
+
+
+def message_row(
+    conversation: AnyConversation,
+    direction: str,
+    text: str,
+    author: str,
+    payload: str | None = None,
+    platform_id: str | None = None,
+    code: str | None = None,
+) -> dict:
+    """The :data:`INSERT_MESSAGE` parameters of one message; touches the conversation."""
+    row = _row(conversation, direction, text, author, payload, platform_id, code)
     conversation.updated_at = row["created_at"]
+    return row
 
 
 def _row(conversation: AnyConversation, direction, text, author, payload, platform_id, code):

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
-from sqlalchemy import Insert, event, make_url
+from sqlalchemy import Executable, Insert, event, make_url
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -71,6 +71,29 @@ class Store:
         self.engine.dispose()
         if isinstance(self._writer, SqliteWriterSlot):
             self._writer.close()
+
+
+class DeferredWrites:
+    """Writes that may wait for the end of their transaction, gathered so that each statement
+    runs once with all its rows (one ``executemany``) rather than once a row.
+
+    For rows nothing in the transaction reads back: a batch of turns logs its messages,
+    queues its replies and settles its inbound messages this way.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[Executable, list[dict]]] = {}
+
+    def add(self, statement: Executable, row: dict) -> None:
+        """Run ``statement`` with ``row`` when :meth:`run` is called."""
+        self._rows.setdefault(id(statement), (statement, []))[1].append(row)
+
+    def run(self, session: Session) -> None:
+        """Execute everything gathered, statement by statement, in the order first added."""
+        connection = session.connection()
+        for statement, rows in self._rows.values():
+            connection.execute(statement, rows)
+        self._rows.clear()
 
 
 WRITER_TIMEOUT = 30.0  # seconds a writer waits for another process's write to end

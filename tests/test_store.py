@@ -11,11 +11,12 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from feedback.conversations import (
+    SAVE_CONVERSATION,
     _conversations_of,
     lock_conversation,
     lock_conversations,
     log_message,
-    save_conversation,
+    saved_values,
 )
 from feedback.escalations import open_case
 from feedback.models import Conversation, FeedbackItem, Message, utcnow
@@ -103,7 +104,7 @@ def test_retention_purges_old_conversations_but_keeps_open_work(store):
         lock_conversation(session, "web", "recent")
         for conversation in (stale, pending, waiting):
             conversation.updated_at = old
-            save_conversation(session, conversation)
+            session.connection().execute(SAVE_CONVERSATION, saved_values(conversation))
         ticket = item.ticket
     assert purge_old_conversations(store, retention_days=365) == 1
     with store.session() as session:
