@@ -21,11 +21,14 @@ class PollingWorker:
         self._wake.set()
 
     async def drain_once(self) -> bool:
-        """Do one batch of work; True if there was any."""
+        """Do one batch of work; True if more may be waiting right away."""
         raise NotImplementedError
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         while True:
+            # Cleared before the pass, so a wake during it (new work, a finished item) is
+            # not lost: the next pass starts at once instead of at the next poll.
+            self._wake.clear()
             try:
                 busy = await self.drain_once()
             except Exception:  # the database may be restarting: keep the worker alive
@@ -33,7 +36,6 @@ class PollingWorker:
                 busy = False
                 await asyncio.sleep(1.0)
             if not busy:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), poll_seconds)
 
@@ -65,7 +67,9 @@ class PipelineWorker(PollingWorker):
             task = asyncio.create_task(self.process(item))
             self._tasks.add(task)
             task.add_done_callback(self._finished)
-        return bool(items)
+        # Fewer than asked for: the queue is empty for now, and asking again at once would
+        # only cost another (empty) claim; new work wakes the worker.
+        return len(items) == room
 
     def _finished(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)

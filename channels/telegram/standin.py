@@ -18,6 +18,20 @@ from channels.telegram.adapter import CALLBACK_DATA_BYTES, TEXT_LIMIT
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Một cửa", "username": "motcua_bot"}
 
 
+async def _fields(request: web.Request) -> dict | None:
+    """A method's parameters as the Bot API takes them: the query string, a form (urlencoded
+    or multipart) or a JSON object; None for a JSON body that is not an object."""
+    if request.method != "POST":
+        return dict(request.query)
+    if request.content_type == "application/json":
+        try:
+            fields = json.loads(await request.read())
+        except ValueError:
+            return None
+        return fields if isinstance(fields, dict) else None
+    return dict(await request.post())
+
+
 def tg_error(code: int, description: str, retry_after: int | None = None) -> web.Response:
     body: dict = {"ok": False, "error_code": code, "description": description}
     if retry_after is not None:
@@ -62,7 +76,9 @@ class BotApiStandIn:
         if request.match_info["token"] != self.token:
             return tg_error(401, "Unauthorized")
         method = request.match_info["method"]
-        fields = dict(await request.post()) if request.method == "POST" else dict(request.query)
+        fields = await _fields(request)
+        if fields is None:
+            return tg_error(400, "Bad Request: can't parse JSON")
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return tg_error(404, "Not Found: method not found")
@@ -85,7 +101,9 @@ class BotApiStandIn:
         text = str(fields["text"])
         if not text or len(text) > TEXT_LIMIT:
             return tg_error(400, "Bad Request: message text is empty or too long")
-        markup = json.loads(fields["reply_markup"]) if fields.get("reply_markup") else None
+        markup = fields.get("reply_markup") or None
+        if isinstance(markup, str):  # a form field, or a JSON body's string
+            markup = json.loads(markup)
         for row in (markup or {}).get("inline_keyboard", []):
             for button in row:
                 if len(button.get("callback_data", "").encode()) > CALLBACK_DATA_BYTES:
