@@ -153,14 +153,19 @@ class OutboxWorker(PipelineWorker):
     async def process(self, row: Row) -> None:
         sender = self.senders.get(row.channel)
         outcome: tuple[str, float | None, str | None]
-        journalled: Path | None = None
-        if sender is None:
+        journal_file: Path | None = None
+        if row.claimed_until is not None and await self._already_sent(row):
+            # A lease that ran out while the reply, already accepted by its platform, waited
+            # for its "sent" mark: settle it, don't send it twice.
+            log.info("outbox row %s was sent by a server whose lease ran out", row.id)
+            outcome = ("sent", None, None)
+        elif sender is None:
             outcome = ("retry", backoff(row.attempts + 1), f"no sender for {row.channel}")
         else:
             try:
                 await sender.send(row.user_id, reply_from_json(row.body))
                 if self.journal is not None:
-                    journalled = self.journal.record(row.id)
+                    journal_file = self.journal.record(row.id)
                 outcome = ("sent", None, None)
             except RetryLater as exc:
                 delay = exc.delay if exc.delay is not None else backoff(row.attempts + 1)
@@ -174,9 +179,16 @@ class OutboxWorker(PipelineWorker):
         result, delay, error = outcome
         if delay is not None:
             delay = min(delay, self.retry_cap)
-        await self.settlements.submit(Settlement(row, result, delay, error, journalled))
+        await self.settlements.submit(Settlement(row, result, delay, error, journal_file))
         if self.metrics is not None:
             self.metrics.outbound(row.channel, result)
+
+    async def _already_sent(self, row: Row) -> bool:
+        """Whether a journal (of any server on this data directory) records the row as sent;
+        only rows taken over from an earlier lease are looked up."""
+        if self.journal is None:
+            return False
+        return await asyncio.to_thread(self.journal.anywhere, row.id)
 
     def _settle(self, batch: Sequence[Settlement]) -> list[None]:
         with self.store.session() as session:

@@ -76,6 +76,16 @@ class SentJournal:
             self._unsettled.pop(old_path, None)
             old_path.unlink(missing_ok=True)
 
+    def anywhere(self, row_id: int) -> bool:
+        """Whether any journal of this database here, living servers' included, records
+        ``row_id`` as sent.
+
+        For a row whose lease ran out: the server holding it may have sent it and still be
+        waiting for its "sent" mark to commit (a slow writer); it must not go out twice.
+        Only complete lines count (a record being appended this instant is not half-read).
+        """
+        return _journalled(self.directory, self.label, row_id)
+
     def close(self) -> None:
         """Stop journalling (the server is stopping); files with unsettled records stay."""
         with self._lock:
@@ -121,6 +131,18 @@ def orphaned_records(
             ids.update(int(line) for line in journal.read().split() if line.isdigit())
         taken.append((path, fd))
     return ids, taken
+
+
+def _journalled(directory: Path, label: str, row_id: int) -> bool:
+    wanted = b"%d" % row_id
+    for path in directory.glob(f"sent-{label}-*.log"):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # settled and removed meanwhile
+            continue
+        if wanted in data.split(b"\n")[:-1]:
+            return True
+    return False
 
 
 def discard(taken: list[tuple[Path, int]]) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 from sqlmodel import select
 
-from feedback.models import InboundMessage, OutboxMessage, PlatformToken
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.sent_journal import SentJournal
+from feedback.models import InboundMessage, OutboxMessage, PlatformToken, utcnow
 from tests.channel_fixtures import eventually, start_rig
 
 # --- Messenger ------------------------------------------------------------------------------
@@ -124,6 +128,38 @@ async def test_platform_outage_delays_replies_but_loses_none_and_doubles_none(ri
     await eventually(lambda: complete("psid-429"), timeout=20)
     texts = graph.texts("psid-429")
     assert len(texts) == len(set(texts))
+
+
+async def test_a_reply_another_server_sent_is_not_sent_again_when_its_lease_runs_out(rig):
+    """A server whose reply the platform accepted, still waiting for the "sent" mark when its
+    lease ran out (a slow writer), journalled it: whoever takes the row over settles it."""
+    runtime = rig.runtime
+    assert runtime.store is not None and runtime.outbox is not None
+    journal = runtime.outbox.journal
+    assert journal is not None
+    expired = utcnow() - timedelta(seconds=5)
+    with runtime.store.session() as session:
+        enqueue(session, "messenger", "psid-sent-by-other", [Reply("đã gửi rồi")])
+        enqueue(session, "messenger", "psid-not-sent", [Reply("chưa gửi")])
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-2:]
+        for row in rows:  # both leased by a server whose lease has run out
+            row.claimed_until = expired
+            session.add(row)
+        sent_row = rows[0].id
+    other = SentJournal(journal.directory, runtime.store.url)  # a living server's journal
+    try:
+        other.record(sent_row)
+        runtime.outbox.wake()
+        await eventually(lambda: rig.standins.graph.texts("psid-not-sent") == ["chưa gửi"])
+
+        def settled() -> bool:
+            with runtime.store.session() as session:
+                return session.get(OutboxMessage, sent_row).status == "sent"
+
+        await eventually(settled)
+        assert rig.standins.graph.texts("psid-sent-by-other") == []  # not sent twice
+    finally:
+        other.close()
 
 
 # --- Zalo -----------------------------------------------------------------------------------
