@@ -93,6 +93,20 @@ def ask(pool: list[str]) -> str:
 POOL: list[str] = []
 
 
+def machine_speed() -> float:
+    """Seconds a fixed pure-Python loop takes here (best of 3): this machine kind's cores
+    run at different speeds from one session to the next (seen: 1.1 to 1.8 s), and every
+    CPU figure of a run scales with it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 2, 2)  # as seconds for 10 million additions
+
+
 @dataclass
 class Tracker:
     """Latency of each question: sent at, first reply part received at."""
@@ -414,6 +428,7 @@ async def main() -> int:
         leftover.unlink()
 
     POOL[:] = question_pool()
+    speed_before = machine_speed()
     standins = await StandIns.start()
     tracker = Tracker()
     log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
@@ -482,6 +497,7 @@ async def main() -> int:
             server.kill()
         await standins.stop()
 
+    speed_after = machine_speed()
     lat = np.array(tracker.latencies) * 1000 if tracker.latencies else np.zeros(1)
     answered = len(tracker.latencies)
     report = {
@@ -514,6 +530,7 @@ async def main() -> int:
         "server_cpu_ms_per_answer": round(server_cpu * 1000 / max(answered, 1), 2),
         "server_cpu_cores": round(server_cpu / elapsed, 2),
         "generator_cpu_cores": round(own_cpu / elapsed, 2),
+        "machine_loop_s_before_after": [speed_before, speed_after],
         "timeline": timeline(tracker),
     }
     if not args.skip_floor:
