@@ -25,7 +25,7 @@ from bot.outbox import INSERT_OUTBOX, outbox_rows
 from bot.worker import PipelineWorker
 from feedback.conversations import LockedConversation, lock_conversations
 from feedback.models import InboundMessage, utcnow
-from feedback.queues import claim_heads
+from feedback.queues import claim_heads, renew_leases
 from feedback.store import DeferredWrites, Store
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class InboxWorker(PipelineWorker):
         lease: timedelta = LEASE,
         preparers: int = 4,
     ) -> None:
-        super().__init__(concurrency)
+        super().__init__(concurrency, renew_every=lease.total_seconds() / 3)
         self.engine = engine
         self.store = engine.store
         self.split = split
@@ -97,6 +97,10 @@ class InboxWorker(PipelineWorker):
 
     async def claim(self, room: int) -> list[Row]:
         return await asyncio.to_thread(claim, self.store, room, self.lease)
+
+    async def renew(self, items: list[Row]) -> None:
+        ids = [row.id for row in items]
+        await asyncio.to_thread(renew_leases, self.store, InboundMessage, ids, self.lease)
 
     async def process(self, row: Row) -> None:
         incoming = Incoming(

@@ -25,7 +25,7 @@ from bot.sent_journal import SentJournal, discard, orphaned_records, release
 from bot.worker import PipelineWorker
 from channels.base import PermanentFailure, RetryLater, Sender
 from feedback.models import OutboxMessage, utcnow
-from feedback.queues import claim_heads
+from feedback.queues import claim_heads, renew_leases
 from feedback.store import Store
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ class OutboxWorker(PipelineWorker):
         concurrency: int = 64,
         journal: SentJournal | None = None,
     ) -> None:
-        super().__init__(concurrency)
+        super().__init__(concurrency, renew_every=lease.total_seconds() / 3)
         self.journal = journal
         self.retry_cap = retry_cap
         self.lease = lease
@@ -149,6 +149,10 @@ class OutboxWorker(PipelineWorker):
 
     async def claim(self, room: int) -> list[Row]:
         return await asyncio.to_thread(claim, self.store, room, self.lease)
+
+    async def renew(self, items: list[Row]) -> None:
+        ids = [row.id for row in items]
+        await asyncio.to_thread(renew_leases, self.store, OutboxMessage, ids, self.lease)
 
     async def process(self, row: Row) -> None:
         sender = self.senders.get(row.channel)

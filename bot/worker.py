@@ -45,10 +45,11 @@ class PipelineWorker(PollingWorker):
     as soon as one finishes, so a slow item (an encoder call, a slow platform) holds up no
     other. Subclasses implement :meth:`claim` and :meth:`process`."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, renew_every: float | None = None) -> None:
         super().__init__()
         self.capacity = capacity
-        self._tasks: set[asyncio.Task] = set()
+        self.renew_every = renew_every
+        self._tasks: dict[asyncio.Task, Any] = {}  # each in-flight item's task
 
     async def claim(self, room: int) -> list[Any]:
         """Lease up to ``room`` items."""
@@ -58,6 +59,24 @@ class PipelineWorker(PollingWorker):
         """Handle one claimed item (errors are the subclass's to log)."""
         raise NotImplementedError
 
+    async def renew(self, items: list[Any]) -> None:
+        """Extend the lease of ``items``, still in hand (called every ``renew_every`` s)."""
+
+    async def _keep_leases(self) -> None:
+        """While items are in hand, keep their leases from running out: a lease then lapses
+        only when its holder is gone or stalled for most of a lease, so a slow platform or a
+        slow writer does not get an item taken over and done twice by another worker."""
+        assert self.renew_every is not None
+        while True:
+            await asyncio.sleep(self.renew_every)
+            items = list(self._tasks.values())
+            if not items:
+                continue
+            try:
+                await self.renew(items)
+            except Exception:  # the database may be restarting; the next round tries again
+                log.exception("%s could not renew its leases", type(self).__name__)
+
     async def drain_once(self) -> bool:
         room = self.capacity - len(self._tasks)
         if room <= 0:
@@ -65,21 +84,24 @@ class PipelineWorker(PollingWorker):
         items = await self.claim(room)
         for item in items:
             task = asyncio.create_task(self.process(item))
-            self._tasks.add(task)
+            self._tasks[task] = item
             task.add_done_callback(self._finished)
         # Fewer than asked for: the queue is empty for now, and asking again at once would
         # only cost another (empty) claim; new work wakes the worker.
         return len(items) == room
 
     def _finished(self, task: asyncio.Task) -> None:
-        self._tasks.discard(task)
+        self._tasks.pop(task, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("%s item failed", type(self).__name__, exc_info=task.exception())
         self.wake()
 
     async def run(self, poll_seconds: float = 1.0) -> None:
+        keeper = asyncio.create_task(self._keep_leases()) if self.renew_every else None
         try:
             await super().run(poll_seconds)
         finally:  # stopping: what is in flight keeps its lease and is taken up again later
+            if keeper is not None:
+                keeper.cancel()
             for task in list(self._tasks):
                 task.cancel()

@@ -75,3 +75,20 @@ def claim_heads(store: Store, model: QueueModel, lease: timedelta, limit: int) -
         if rows:
             connection.execute(lease_them, {"ids": [row.id for row in rows], "until": now + lease})
     return rows
+
+
+def renew_leases(store: Store, model: QueueModel, ids: list[int], lease: timedelta) -> None:
+    """Extend the lease of rows still in hand. Rows settled meanwhile are left alone: done,
+    sent or failed ones by their status, ones given back for a retry by their cleared lease."""
+    table = model.__table__  # type: ignore[attr-defined]
+    renew = (
+        update(table)
+        .where(
+            table.c.id.in_(bindparam("ids", expanding=True)),
+            table.c.status == "pending",
+            table.c.claimed_until.is_not(None),
+        )
+        .values(claimed_until=bindparam("until"))
+    )
+    with store.session() as session:
+        session.connection().execute(renew, {"ids": ids, "until": utcnow() + lease})

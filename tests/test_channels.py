@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlmodel import select
 
 from bot.messages import Reply
+from bot.outbox import claim as outbox_claim
 from bot.outbox import enqueue
 from bot.sent_journal import SentJournal
 from feedback.models import InboundMessage, OutboxMessage, PlatformToken, utcnow
@@ -160,6 +162,38 @@ async def test_a_reply_another_server_sent_is_not_sent_again_when_its_lease_runs
         assert rig.standins.graph.texts("psid-sent-by-other") == []  # not sent twice
     finally:
         other.close()
+
+
+async def test_a_slow_send_keeps_its_lease_so_no_other_worker_takes_it_over(
+    fast_settings, hybrid_retriever, standins
+):
+    """The platform takes longer than a whole lease to accept a reply: the sender renews its
+    lease meanwhile, so another worker's claim finds nothing to take over and send again."""
+    server, rig = await start_rig(
+        replace(fast_settings, lease_seconds=0.6), hybrid_retriever, standins
+    )
+    try:
+        store = rig.runtime.store
+        assert store is not None
+        standins.graph.faults.delay = 1.5  # each send held 2.5 leases
+        await rig.messenger.say(rig.http, "psid-slow", "đăng ký tạm trú")
+
+        def in_hand() -> bool:
+            with store.session() as session:
+                rows = session.exec(select(OutboxMessage)).all()
+                return any(r.claimed_until is not None for r in rows)
+
+        await eventually(in_hand)
+        await asyncio.sleep(1.0)  # past the lease it was first given
+        assert outbox_claim(store, lease=timedelta(seconds=0.6)) == []  # as another worker would
+        standins.graph.faults.delay = 0.0
+        await eventually(lambda: any("hữu ích" in t for t in standins.graph.texts("psid-slow")))
+        await asyncio.sleep(0.5)
+        texts = standins.graph.texts("psid-slow")
+        assert len(texts) == len(set(texts))  # every part once
+    finally:
+        await rig.http.close()
+        await server.close()
 
 
 # --- Zalo -----------------------------------------------------------------------------------
