@@ -46,12 +46,19 @@ class Batcher(Generic[T, R]):
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
         if len(self._running) < self.lanes:
-            lane = asyncio.create_task(self._drain())
-            self._running.add(lane)
-            lane.add_done_callback(self._running.discard)
+            self._running.add(asyncio.create_task(self._drain()))
         return await future
 
     async def _drain(self) -> None:
+        try:
+            await self._drain_waiting()
+        finally:
+            # Leave the lanes in the same step as the last look at the queue: a done-callback
+            # would run a step later, and an item submitted in between would find every lane
+            # taken and wait for a drain that never comes.
+            self._running.discard(asyncio.current_task())  # type: ignore[arg-type]
+
+    async def _drain_waiting(self) -> None:
         while self._waiting:
             batch = self._waiting[: self.max_size]
             del self._waiting[: self.max_size]

@@ -85,3 +85,14 @@ async def test_lanes_let_batches_overlap():
     one_lane: Batcher[int, int] = Batcher(counted, max_size=1)
     assert await asyncio.gather(*(one_lane.submit(n) for n in range(3))) == [0, 1, 2]
     assert most == 1  # SQLite: one writer transaction at a time
+
+
+async def test_an_item_submitted_as_the_last_batch_finishes_is_not_stranded():
+    batcher: Batcher[int, int] = Batcher(lambda items: [item * 10 for item in items])
+
+    async def one_after_another() -> list[int]:
+        # The second submit runs before the finished lane's done-callbacks would: a lane
+        # that left the pool only then made the second item wait forever.
+        return [await batcher.submit(1), await batcher.submit(2)]
+
+    assert await asyncio.wait_for(one_after_another(), 5) == [10, 20]
