@@ -22,10 +22,10 @@ from bot.batching import Batcher
 from bot.engine import AfterTurn, Engine, Prepared
 from bot.messages import Incoming, Reply
 from bot.outbox import INSERT_OUTBOX, outbox_rows
-from bot.worker import PipelineWorker
+from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from feedback.conversations import LockedConversation, lock_conversations
 from feedback.models import InboundMessage, utcnow
-from feedback.queues import claim_heads, renew_leases
+from feedback.queues import claim_heads
 from feedback.store import DeferredWrites, Store
 
 log = logging.getLogger(__name__)
@@ -38,17 +38,43 @@ _HANDLED = (
 )
 
 
-def accept_many(store: Store, deliveries: Sequence[Sequence[Incoming]]) -> list[int]:
-    """Store several webhook deliveries in one transaction; how many of each were new."""
+def accept_many(
+    store: Store,
+    deliveries: Sequence[Sequence[Incoming]],
+    inbox: QueueWorker | None = None,
+) -> list[tuple[int, Claimed]]:
+    """Store several webhook deliveries in one transaction; for each, how many of its
+    messages were new, and (given the ``inbox`` worker) the new ones claimed for it there
+    and then: the head of each citizen, as far as the worker has room."""
     insert = store.insert_ignoring_duplicates(InboundMessage)
     counts = []
+    stored: list[Incoming] = []
+    claimed = NOTHING_CLAIMED
     with store.session() as session:
         connection = session.connection()
         for messages in deliveries:
             # One statement per row: a redelivered id is skipped without spoiling the rest.
             new = [connection.execute(insert, _row(m)).first() for m in messages]
             counts.append(sum(row is not None for row in new))
-    return counts
+            stored.extend(m for m, row in zip(messages, new, strict=True) if row is not None)
+        if inbox is not None and stored:
+            citizens = [(m.channel, m.user_id) for m in stored]
+            claimed = inbox.claim_alongside(connection, citizens, just_stored=True)
+    return _share(deliveries, counts, claimed)
+
+
+def _share(
+    deliveries: Sequence[Sequence[Incoming]], counts: list[int], claimed: Claimed
+) -> list[tuple[int, Claimed]]:
+    """Each claimed row goes back with the first delivery that brought its citizen."""
+    results = []
+    left = list(claimed.rows)
+    for messages, count in zip(deliveries, counts, strict=True):
+        citizens = {(m.channel, m.user_id) for m in messages}
+        mine = [row for row in left if (row.channel, row.user_id) in citizens]
+        left = [row for row in left if (row.channel, row.user_id) not in citizens]
+        results.append((count, Claimed(mine, claimed.room_filled)))
+    return results
 
 
 def _row(message: Incoming) -> dict:
@@ -69,38 +95,35 @@ def claim(store: Store, limit: int = 32, lease: timedelta = LEASE) -> list[Row]:
     return claim_heads(store, InboundMessage, lease, limit)
 
 
-class InboxWorker(PipelineWorker):
+class InboxWorker(QueueWorker):
     """Hands pending messages to the engine: each is prepared (recognised, searched) on its
-    own thread, then its turn joins whatever other turns are ready in one transaction."""
+    own thread, then its turn joins whatever other turns are ready in one transaction.
+
+    That transaction also claims what the turns made ready: the replies they queued (for
+    ``outbox``) and each citizen's next message, if one is waiting.
+    """
+
+    model = InboundMessage
 
     def __init__(
         self,
         engine: Engine,
         split: Callable[[str, Reply], list[Reply]],
-        on_enqueued: Callable[[], None] = lambda: None,
+        outbox: QueueWorker | None = None,
         concurrency: int = 32,
         metrics=None,
         lease: timedelta = LEASE,
         preparers: int = 4,
     ) -> None:
-        super().__init__(concurrency, renew_every=lease.total_seconds() / 3)
+        super().__init__(engine.store, concurrency, lease)
         self.engine = engine
-        self.store = engine.store
         self.split = split
-        self.on_enqueued = on_enqueued
+        self.outbox = outbox
         self.metrics = metrics
-        self.lease = lease
-        self.turns: Batcher[tuple[Row, Prepared], None] = Batcher(
+        self.turns: Batcher[tuple[Row, Prepared], tuple[Claimed, Claimed]] = Batcher(
             self._run_turns, lanes=self.store.write_lanes
         )
         self._preparers = asyncio.Semaphore(preparers)
-
-    async def claim(self, room: int) -> list[Row]:
-        return await asyncio.to_thread(claim, self.store, room, self.lease)
-
-    async def renew(self, items: list[Row]) -> None:
-        ids = [row.id for row in items]
-        await asyncio.to_thread(renew_leases, self.store, InboundMessage, ids, self.lease)
 
     async def process(self, row: Row) -> None:
         incoming = Incoming(
@@ -110,27 +133,38 @@ class InboxWorker(PipelineWorker):
         try:
             async with self._preparers:
                 prepared = await asyncio.to_thread(self.engine.prepare, incoming)
-            await self.turns.submit((row, prepared))
+            replies, next_message = await self.turns.submit((row, prepared))
         except Exception:
             log.exception("could not handle inbound message %s; it will be retried", row.id)
             if self.metrics is not None:
                 self.metrics.errors.labels("inbox").inc()
             return
-        self.on_enqueued()
+        if self.outbox is not None:
+            self.outbox.take(replies)
+        self.take(next_message)
         if self.metrics is not None:
             self.metrics.turn_seconds.observe(time.perf_counter() - started)
 
-    def _run_turns(self, batch: Sequence[tuple[Row, Prepared]]) -> list[None]:
+    def _run_turns(self, batch: Sequence[tuple[Row, Prepared]]) -> list[tuple[Claimed, Claimed]]:
         """Several citizens' turns, one transaction: their replies are enqueued and their
-        messages marked handled together with the conversations."""
+        messages marked handled together with the conversations. For each turn, what it
+        made ready, claimed in the same transaction: the citizen's first reply (for the
+        outbox) and next message."""
+        citizens = [(row.channel, row.user_id) for row, _ in batch]
+        replies = messages = NOTHING_CLAIMED
         with self.store.session() as session:
-            locked = lock_conversations(session, [(row.channel, row.user_id) for row, _ in batch])
+            locked = lock_conversations(session, citizens)
             writes = DeferredWrites()  # each table written once for the whole batch
-            for row, prepared in batch:
+            # In id order, as every transaction that locks queue rows takes them.
+            for row, prepared in sorted(batch, key=lambda item: item[0].id):
                 conversation = locked[(row.channel, row.user_id)]
                 self.engine.turn(session, prepared, self._after(row, writes), conversation, writes)
             writes.run(session)
-        return [None] * len(batch)
+            connection = session.connection()
+            if self.outbox is not None:
+                replies = self.outbox.claim_alongside(connection, citizens, just_stored=True)
+            messages = self.claim_alongside(connection, citizens)
+        return [(replies.of(citizen), messages.of(citizen)) for citizen in citizens]
 
     def _after(self, row: Row, writes: DeferredWrites) -> AfterTurn:
         def after(session: Session, conversation: LockedConversation, replies: list[Reply]) -> None:

@@ -22,10 +22,10 @@ from sqlmodel import Session, select
 from bot.batching import Batcher
 from bot.messages import Reply, reply_from_json, reply_to_json
 from bot.sent_journal import SentJournal, discard, orphaned_records, release
-from bot.worker import PipelineWorker
+from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from channels.base import PermanentFailure, RetryLater, Sender
 from feedback.models import OutboxMessage, utcnow
-from feedback.queues import claim_heads, renew_leases
+from feedback.queues import claim_heads
 from feedback.store import Store
 
 log = logging.getLogger(__name__)
@@ -104,8 +104,11 @@ def mark_journalled_sent(store: Store, directory: Path) -> int:
     return len(ids)
 
 
-class OutboxWorker(PipelineWorker):
-    """Sends due rows through each channel's sender; settles them in batches."""
+class OutboxWorker(QueueWorker):
+    """Sends due rows through each channel's sender; settles them in batches, each batch
+    claiming in the same transaction the next reply of the citizens it settled."""
+
+    model = OutboxMessage
 
     def __init__(
         self,
@@ -117,14 +120,14 @@ class OutboxWorker(PipelineWorker):
         concurrency: int = 64,
         journal: SentJournal | None = None,
     ) -> None:
-        super().__init__(concurrency, renew_every=lease.total_seconds() / 3)
+        super().__init__(store, concurrency, lease)
         self.journal = journal
         self.retry_cap = retry_cap
-        self.lease = lease
-        self.store = store
         self.senders = senders
         self.metrics = metrics
-        self.settlements: Batcher[Settlement, None] = Batcher(self._settle, lanes=store.write_lanes)
+        self.settlements: Batcher[Settlement, Claimed] = Batcher(
+            self._settle, lanes=store.write_lanes
+        )
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         if self.journal is not None:  # what dead servers sent must not go out again
@@ -146,13 +149,6 @@ class OutboxWorker(PipelineWorker):
             if recovered:
                 log.info("%d replies journalled by a stopped server marked sent", recovered)
             return
-
-    async def claim(self, room: int) -> list[Row]:
-        return await asyncio.to_thread(claim, self.store, room, self.lease)
-
-    async def renew(self, items: list[Row]) -> None:
-        ids = [row.id for row in items]
-        await asyncio.to_thread(renew_leases, self.store, OutboxMessage, ids, self.lease)
 
     async def process(self, row: Row) -> None:
         sender = self.senders.get(row.channel)
@@ -183,9 +179,12 @@ class OutboxWorker(PipelineWorker):
         result, delay, error = outcome
         if delay is not None:
             delay = min(delay, self.retry_cap)
-        await self.settlements.submit(Settlement(row, result, delay, error, journal_file))
+        next_reply = await self.settlements.submit(
+            Settlement(row, result, delay, error, journal_file)
+        )
         if self.metrics is not None:
             self.metrics.outbound(row.channel, result)
+        self.take(next_reply)
 
     async def _already_sent(self, row: Row) -> bool:
         """Whether a journal (of any server on this data directory) records the row as sent;
@@ -194,14 +193,21 @@ class OutboxWorker(PipelineWorker):
             return False
         return await asyncio.to_thread(self.journal.anywhere, row.id)
 
-    def _settle(self, batch: Sequence[Settlement]) -> list[None]:
+    def _settle(self, batch: Sequence[Settlement]) -> list[Claimed]:
+        """Settle a batch of sends; claim the next reply of each citizen whose reply went
+        out or failed for good (one to be retried still blocks the citizen's later ones)."""
+        done = [(s.row.channel, s.row.user_id) for s in batch if s.result != "retry"]
+        claimed = NOTHING_CLAIMED
         with self.store.session() as session:
             connection = session.connection()
-            for settlement in batch:
+            # In id order, as every transaction that locks queue rows takes them.
+            for settlement in sorted(batch, key=lambda s: s.row.id):
                 connection.execute(_SETTLE, {"row_id": settlement.row.id, **settlement.values()})
+            if done:
+                claimed = self.claim_alongside(connection, done)
         if self.journal is not None:
             self.journal.settled(s.journalled for s in batch if s.journalled is not None)
-        return [None] * len(batch)
+        return [claimed.of((s.row.channel, s.row.user_id)) for s in batch]
 
 
 @dataclass(frozen=True)

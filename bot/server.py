@@ -78,7 +78,7 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
     which points unconfigured platforms at local stand-ins)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     metrics = Metrics()
-    runtime = Runtime(settings, metrics, Intake(None, lambda: None, metrics))  # type: ignore[arg-type]
+    runtime = Runtime(settings, metrics, Intake(None, None, metrics))  # type: ignore[arg-type]
     app[RUNTIME] = runtime
     if retriever is not None:
         app[RETRIEVER] = retriever
@@ -148,12 +148,12 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     inbox = InboxWorker(
         engine,
         lambda channel, reply: _parts(senders, channel, reply),
-        outbox.wake,
+        outbox,
         metrics=runtime.metrics,
         lease=lease,
     )
     runtime.inbox, runtime.outbox = inbox, outbox
-    runtime.intake.store, runtime.intake.wake = store, inbox.wake
+    runtime.intake.store, runtime.intake.inbox = store, inbox
     runtime.desk = StaffDesk(
         store, lambda channel, reply: _parts(senders, channel, reply), outbox.wake
     )

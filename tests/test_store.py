@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
@@ -19,8 +19,17 @@ from feedback.conversations import (
     saved_values,
 )
 from feedback.escalations import open_case
-from feedback.models import Conversation, FeedbackItem, Message, utcnow
+from feedback.models import (
+    Conversation,
+    FeedbackItem,
+    InboundMessage,
+    Message,
+    OutboxMessage,
+    utcnow,
+)
 from feedback.privacy import MaskingFilter, mask_pii, purge_old_conversations
+from feedback.queues import claim_heads_of
+from feedback.store import Store
 from feedback.tickets import create_feedback, find_ticket_code
 from feedback.users import add_user, authenticate
 
@@ -113,3 +122,27 @@ def test_retention_purges_old_conversations_but_keeps_open_work(store):
         assert session.exec(select(Message)).all() == []
         kept = session.exec(select(FeedbackItem)).one()
     assert find_ticket_code(kept.ticket) == ticket
+
+
+@pytest.mark.parametrize("model", [InboundMessage, OutboxMessage])
+def test_claiming_one_citizens_next_row_seeks_the_queue_index(tmp_path, model):
+    """A turn or a settlement claims its citizens' next rows: with thousands of replies
+    pending behind a platform outage, that must stay a seek, not a read of the queue."""
+    store = Store(f"sqlite:///{tmp_path / 'plan.db'}")
+    statements: list[tuple[str, tuple]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    with store.session() as session:
+        citizens = [("zalo", "an"), ("zalo", "binh")]
+        claim_heads_of(session.connection(), model, citizens, timedelta(seconds=60), 5)
+    event.remove(store.engine, "before_cursor_execute", record)
+    ((statement, parameters),) = statements
+    with store.engine.connect() as connection:
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    store.dispose()
+    first_step = plan[0][-1]
+    assert "_queue (status=? AND channel=? AND user_id=?)" in first_step, plan
