@@ -388,6 +388,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all cores; /proc/stat), so a run can
+    count what no process of its own shows, such as PostgreSQL's backends."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def timeline(tracker: Tracker, window: float = 10.0) -> list[dict]:
     """Latency by window of due time: shows whether a backlog built up and when."""
     if not tracker.latencies:
@@ -497,9 +505,11 @@ async def main() -> int:
             pids = [server.pid, *children(server.pid)]
             server_cpu = cpu_seconds(pids)
             own_cpu = time.process_time()
+            machine_busy = machine_busy_seconds()
             elapsed = await drive(args.rate, args.seconds, args.citizens, platforms, http, tracker)
             server_cpu = cpu_seconds(pids) - server_cpu
             own_cpu = time.process_time() - own_cpu
+            machine_busy = machine_busy_seconds() - machine_busy
         memory = peak_rss_mb(pids)
         searches = encoder_calls = 0.0
         async with aiohttp.ClientSession() as http:
@@ -552,6 +562,7 @@ async def main() -> int:
         "server_cpu_ms_per_answer": round(server_cpu * 1000 / max(answered, 1), 2),
         "server_cpu_cores": round(server_cpu / elapsed, 2),
         "generator_cpu_cores": round(own_cpu / elapsed, 2),
+        "machine_busy_cores": round(machine_busy / elapsed, 2),  # everything, databases too
         "machine_loop_s_before_after": [speed_before, speed_after],
         "disk_sync_ms": sync_ms,
         "timeline": timeline(tracker),
