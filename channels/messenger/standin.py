@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -48,11 +49,17 @@ class GraphStandIn:
     async def send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") != self.page_token:
             return graph_error(401, 190, "Invalid OAuth access token")
+        raw = await request.read()
+        # With the whole request in, the platform carries it out even if the sender hangs up
+        # meanwhile (killed, say): aiohttp would cancel the handler, the platform does not.
+        return await asyncio.shield(self._send(raw))
+
+    async def _send(self, raw: bytes) -> web.Response:
         failure = await self.faults.apply()
         if failure is not None:
             return failure
         try:
-            body = await request.json()
+            body = json.loads(raw)
             recipient = body["recipient"]["id"]
             message = body["message"]
         except (ValueError, KeyError, TypeError):

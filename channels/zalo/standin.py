@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import secrets
@@ -56,13 +57,19 @@ class ZaloApiStandIn:
         return [m["message"]["text"] for m in self.received if m["recipient"]["user_id"] == user_id]
 
     async def send(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        # With the whole request in, the platform carries it out even if the sender hangs up
+        # meanwhile (killed, say): aiohttp would cancel the handler, the platform does not.
+        return await asyncio.shield(self._send(raw, request.headers.get("access_token")))
+
+    async def _send(self, raw: bytes, access_token: str | None) -> web.Response:
         failure = await self.faults.apply()
         if failure is not None:
             return failure
-        if request.headers.get("access_token") != self.access_token:
+        if access_token != self.access_token:
             return zalo_error(-216, "Access token is invalid")
         try:
-            body = await request.json()
+            body = json.loads(raw)
             user = str(body["recipient"]["user_id"])
             message = body["message"]
             text = message["text"]
