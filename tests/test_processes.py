@@ -60,6 +60,16 @@ def complete_answers(texts: list[str]) -> int:
     return sum("hữu ích" in t for t in texts)
 
 
+async def replies_reaching(graph, count: int) -> int:
+    """Wait until the platform has recorded ``count`` replies; returns how many it had
+    recorded 5 ms before that moment."""
+    earlier = len(graph.received)
+    while len(graph.received) < count:
+        earlier = len(graph.received)
+        await asyncio.sleep(0.005)
+    return earlier
+
+
 async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_path, standins):
     settings = process_settings(tmp_path, standins)
     server = ServerProcess(settings, log=tmp_path / "server.log")
@@ -76,8 +86,12 @@ async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_pa
         sends = [messenger.say(http, user, "đăng ký tạm trú", mid=f"mid-{user}") for user in users]
         sends.append(zalo.say(http, "kill-fb", "#fb:send", msg_id="zalo-fb-send"))
         burst = asyncio.gather(*sends, return_exceptions=True)
-        await asyncio.sleep(0.4)
+        # The blow lands once replies have begun to arrive, whatever the machine's speed:
+        # some answered, others being answered, sent or still waiting.
+        recorded_earlier = await replies_reaching(graph, 10)
+        held = graph.faults.calls - len(graph.received)  # taken in, not yet answered
         server.kill()
+        at_risk = held + len(graph.received) - recorded_earlier
         results = await burst
         acked = sum(1 for r in results if not isinstance(r, BaseException) and r.status == 200)
         graph.faults.delay = 0.0
@@ -111,19 +125,19 @@ async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_pa
     assert all(ids[f"mid-{u}"] == 1 for u in users)  # each message handled exactly once
     assert pending == 0
     assert len(tickets) == 1 and "Nhà vệ sinh" in tickets[0].content
-    answers = {u: complete_answers(graph.texts(u)) for u in users}
-    duplicated = [u for u, n in answers.items() if n > 1]
+    copies = Counter((u, text) for u in users for text in graph.texts(u))
+    duplicated = [part for part, n in copies.items() if n > 1]  # any part of a reply
     print(
         f"\nSIGKILL: {len(users) + 1} sent, {acked} acknowledged before the kill, "
-        f"{sum(ids.values())} handled once each, {len(duplicated)} replies delivered twice"
+        f"{at_risk} replies inside the platform or accepted in its last 5 ms, "
+        f"{sum(ids.values())} handled once each, {len(duplicated)} reply parts delivered twice"
     )
-    # Sends the platform accepted are journalled at once and the restarted server marks them
-    # sent, so they do not go out again (without the journal: 0-16 of 80 went out twice).
-    # What remains are replies already inside the platform when the blow landed: the stand-in
-    # holds each send 50 ms before recording it, and records it even though the server died
-    # waiting for the answer. 17 runs: 0 (11 runs), 1 (3), 2, 3, 4. No client closes that
-    # window without an idempotency key, which none of the platforms offers.
-    assert len(duplicated) <= 8, duplicated
+    # Sends the platform accepted are journalled the instant they return and the restarted
+    # server marks them sent, so none accepted well before the blow goes out again. Only
+    # those the platform held at that moment (50 ms each here), or had just accepted while
+    # the answer was on its way back, can: the server died not knowing. No client closes
+    # that window without an idempotency key, which none of the platforms offers.
+    assert len(duplicated) <= at_risk, duplicated
 
 
 async def test_platform_down_for_a_while_then_everything_arrives_once(tmp_path, standins):
