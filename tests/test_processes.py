@@ -60,14 +60,16 @@ def complete_answers(texts: list[str]) -> int:
     return sum("hữu ích" in t for t in texts)
 
 
-async def replies_reaching(graph, count: int) -> int:
+async def replies_reaching(graph, count: int, lookback: float = 0.05) -> int:
     """Wait until the platform has recorded ``count`` replies; returns how many it had
-    recorded 5 ms before that moment."""
-    earlier = len(graph.received)
-    while len(graph.received) < count:
-        earlier = len(graph.received)
+    recorded ``lookback`` seconds before that moment."""
+    loop = asyncio.get_running_loop()
+    seen = [(loop.time(), len(graph.received))]
+    while seen[-1][1] < count:
         await asyncio.sleep(0.005)
-    return earlier
+        seen.append((loop.time(), len(graph.received)))
+    cutoff = seen[-1][0] - lookback
+    return max((n for at, n in seen if at <= cutoff), default=0)
 
 
 async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_path, standins):
@@ -129,13 +131,13 @@ async def test_sigkill_under_load_loses_nothing_and_answers_nothing_twice(tmp_pa
     duplicated = [part for part, n in copies.items() if n > 1]  # any part of a reply
     print(
         f"\nSIGKILL: {len(users) + 1} sent, {acked} acknowledged before the kill, "
-        f"{at_risk} replies inside the platform or accepted in its last 5 ms, "
+        f"{at_risk} replies inside the platform or accepted in its last 50 ms, "
         f"{sum(ids.values())} handled once each, {len(duplicated)} reply parts delivered twice"
     )
     # Sends the platform accepted are journalled the instant they return and the restarted
     # server marks them sent, so none accepted well before the blow goes out again. Only
-    # those the platform held at that moment (50 ms each here), or had just accepted while
-    # the answer was on its way back, can: the server died not knowing. No client closes
+    # those the platform held at that moment (50 ms each here), or had accepted in the last
+    # 50 ms while the answer was on its way back, can: the server died not knowing. No client closes
     # that window without an idempotency key, which none of the platforms offers.
     assert len(duplicated) <= at_risk, duplicated
 
