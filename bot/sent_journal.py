@@ -8,9 +8,10 @@ the data), and a starting server marks what dead servers journalled as sent befo
 anything. Each server holds an ``flock`` on its own journal for as long as it lives, so a
 journal whose lock can be taken belongs to a process that is gone.
 
-What stays open: a reply the platform accepted while its HTTP response was still on the way
-back. No client can close that without an idempotency key, and none of the three platforms
-offers one for sends.
+What stays open: every send the platform had taken in and not yet answered when the process
+died. The server dies not knowing, and the send goes out again after the restart. No client
+can close that without an idempotency key, and none of the three platforms offers one for
+sends; not resending could lose a reply instead.
 """
 
 from __future__ import annotations
