@@ -25,7 +25,6 @@ from bot.outbox import INSERT_OUTBOX, outbox_rows
 from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from feedback.conversations import LockedConversation, lock_conversations
 from feedback.models import InboundMessage, utcnow
-from feedback.queues import claim_heads
 from feedback.store import DeferredWrites, Store
 
 log = logging.getLogger(__name__)
@@ -88,11 +87,6 @@ def _row(message: Incoming) -> dict:
         "attempts": 0,
         "received_at": utcnow(),
     }
-
-
-def claim(store: Store, limit: int = 32, lease: timedelta = LEASE) -> list[Row]:
-    """Claim the oldest pending message of each citizen (later ones wait their turn)."""
-    return claim_heads(store, InboundMessage, lease, limit)
 
 
 class InboxWorker(QueueWorker):

@@ -113,7 +113,8 @@ class PipelineWorker(PollingWorker):
     async def drain_once(self) -> bool:
         room = self.capacity - len(self._tasks)
         if room <= 0:
-            return False  # a finishing item wakes the worker
+            self._backlog = True  # the next item to finish wakes the worker
+            return False
         self._backlog = False
         items = await self.claim(room)
         for item in items:
