@@ -81,7 +81,7 @@ class PipelineWorker(PollingWorker):
             self._start(item)
         if room_filled:
             self._backlog = True
-            if len(self._tasks) < self.capacity:
+            if self.room():
                 self.wake()
 
     async def claim(self, room: int) -> list[Any]:
@@ -111,8 +111,8 @@ class PipelineWorker(PollingWorker):
                 log.exception("%s could not renew its leases", type(self).__name__)
 
     async def drain_once(self) -> bool:
-        room = self.capacity - len(self._tasks)
-        if room <= 0:
+        room = self.room()
+        if room == 0:
             self._backlog = True  # the next item to finish wakes the worker
             return False
         self._backlog = False

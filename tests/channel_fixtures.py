@@ -27,6 +27,11 @@ async def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+def complete_answers(texts: list[str]) -> int:
+    """How many whole answers a citizen received (each ends with the rating question)."""
+    return sum("hữu ích" in t for t in texts)
+
+
 @dataclass
 class Rig:
     """Our server, the stand-ins, and the platform sides that post to it."""
@@ -73,11 +78,10 @@ async def rig(fast_settings, hybrid_retriever, standins) -> AsyncIterator[Rig]:
 
 
 @pytest.fixture
-async def pg_rig(fast_settings, hybrid_retriever, standins, pg_url) -> AsyncIterator[Rig]:
-    from tests.conftest import reset_postgres
+async def pg_rig(request, fast_settings, hybrid_retriever, standins) -> AsyncIterator[Rig]:
+    from tests.conftest import fresh_postgres
 
-    reset_postgres(pg_url)
-    settings = replace(fast_settings, database_url=pg_url)
+    settings = replace(fast_settings, database_url=fresh_postgres(request))
     server, started = await start_rig(settings, hybrid_retriever, standins)
     yield started
     await started.http.close()

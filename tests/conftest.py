@@ -82,15 +82,20 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def fresh_postgres(request: pytest.FixtureRequest) -> str:
+    """The run's throw-away PostgreSQL database, emptied (the test is skipped without one)."""
+    url = request.getfixturevalue("pg_url")
+    reset_postgres(url)
+    return url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path) -> Iterator[Store]:
     """An empty store on each backend."""
     if request.param == "sqlite":
         store = Store(f"sqlite:///{tmp_path / 'motcua.db'}")
     else:
-        url = request.getfixturevalue("pg_url")
-        reset_postgres(url)
-        store = Store(url)
+        store = Store(fresh_postgres(request))
     yield store
     store.dispose()
 

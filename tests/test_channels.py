@@ -14,7 +14,7 @@ from bot.outbox import claim as outbox_claim
 from bot.outbox import enqueue
 from bot.sent_journal import SentJournal
 from feedback.models import InboundMessage, OutboxMessage, PlatformToken, utcnow
-from tests.channel_fixtures import eventually, start_rig
+from tests.channel_fixtures import complete_answers, eventually, start_rig
 
 # --- Messenger ------------------------------------------------------------------------------
 
@@ -88,8 +88,8 @@ async def test_a_redelivered_event_is_answered_once(rig):
         assert response.status == 200
     graph = rig.standins.graph
 
-    def answers() -> int:  # whole answers received (the last part asks for a rating)
-        return sum("hữu ích" in text for text in graph.texts("psid-7"))
+    def answers() -> int:
+        return complete_answers(graph.texts("psid-7"))
 
     await eventually(lambda: answers() == 1)
     with rig.runtime.store.session() as session:

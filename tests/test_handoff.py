@@ -11,32 +11,25 @@ from dataclasses import replace
 
 import pytest
 
-from tests.channel_fixtures import Rig, eventually, start_rig
+from tests.channel_fixtures import Rig, complete_answers, eventually, start_rig
+from tests.conftest import fresh_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def hand_rig(request, fast_settings, hybrid_retriever, standins) -> AsyncIterator[Rig]:
     settings = replace(fast_settings, poll_seconds=3600.0)
     if request.param == "postgresql":
-        from tests.conftest import reset_postgres
-
-        url = request.getfixturevalue("pg_url")
-        reset_postgres(url)
-        settings = replace(settings, database_url=url)
+        settings = replace(settings, database_url=fresh_postgres(request))
     server, rig = await start_rig(settings, hybrid_retriever, standins)
     yield rig
     await rig.http.close()
     await server.close()
 
 
-def answered(texts: list[str]) -> int:
-    return sum("hữu ích" in t for t in texts)  # a whole answer ends with the rating question
-
-
 async def test_a_long_answer_arrives_whole_without_a_poll(hand_rig):
     await hand_rig.messenger.say(hand_rig.http, "hand-1", "thủ tục sang tên sổ đỏ cần giấy tờ gì")
     graph = hand_rig.standins.graph
-    await eventually(lambda: answered(graph.texts("hand-1")) == 1, timeout=5)
+    await eventually(lambda: complete_answers(graph.texts("hand-1")) == 1, timeout=5)
     texts = graph.texts("hand-1")
     assert len(texts) >= 2  # over Messenger's 640 characters: sent in parts, in order
     assert "hữu ích" in texts[-1]
@@ -64,4 +57,4 @@ async def test_more_citizens_than_the_workers_room_are_all_answered_without_a_po
     for user in users:
         await hand_rig.messenger.say(hand_rig.http, user, "xin lý lịch tư pháp")
     graph = hand_rig.standins.graph
-    await eventually(lambda: all(answered(graph.texts(u)) == 1 for u in users), timeout=10)
+    await eventually(lambda: all(complete_answers(graph.texts(u)) == 1 for u in users), timeout=10)

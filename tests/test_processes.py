@@ -18,7 +18,8 @@ from bot.outbox import pending_count
 from feedback.models import FeedbackItem, InboundMessage, Message, OutboxMessage
 from feedback.store import Store
 from feedback.tickets import find_ticket_code
-from tests.channel_fixtures import eventually
+from tests.channel_fixtures import complete_answers, eventually
+from tests.conftest import fresh_postgres
 from tests.server_process import ServerProcess
 
 
@@ -53,11 +54,6 @@ async def post_until_acked(send, attempts: int = 200) -> int:
             pass
         await asyncio.sleep(0.1)
     raise AssertionError("never acknowledged")
-
-
-def complete_answers(texts: list[str]) -> int:
-    """How many whole answers a citizen received (each ends with the rating question)."""
-    return sum("hữu ích" in t for t in texts)
 
 
 async def replies_reaching(graph, count: int, lookback: float = 0.05) -> int:
@@ -224,11 +220,7 @@ def database_url(request, tmp_path) -> str:
     """The database several workers share, empty: one SQLite file, or PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/multi.db"
-    from tests.conftest import reset_postgres
-
-    url = request.getfixturevalue("pg_url")
-    reset_postgres(url)
-    return url
+    return fresh_postgres(request)
 
 
 async def test_several_workers_share_one_truth(tmp_path, standins, database_url):
