@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import delete, update
@@ -22,10 +23,28 @@ from feedback.models import (
 )
 from feedback.store import Store
 
-# Vietnamese mobile and landline numbers (0… or +84…, with spaces, dots or dashes) and ID
-# numbers (12-digit citizen ID, 9-digit old ID card).
-_PHONE_RE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
-_ID_RE = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
+# Characters that show nothing but can hide or reorder what is around them: zero-width
+# spaces and joiners, directional marks, embeddings, overrides and isolates, word joiners, BOM.
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # full-width and other non-ASCII decimal digits
+# Vietnamese mobile and landline numbers (0… or +84…, "(+84)", with spaces, dots, dashes or
+# brackets between digits) and ID numbers: 12-digit citizen IDs (possibly grouped with spaces,
+# dots or dashes) and 9-digit old ID cards.
+_SEP = r"[\s.\-()]{0,2}"
+_PHONE_RE = re.compile(rf"(?<!\d)(?:\(?\+?84\)?|0)(?:{_SEP}\d){{8,10}}(?!\d)")
+_ID12_RE = re.compile(r"(?<!\d)\d(?:[\s.\-]?\d){11}(?!\d)")
+_ID9_RE = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width and bidirectional control characters (which could hide
+    digits from a pattern or make a name reorder the text shown beside it)."""
+    return _INVISIBLE_RE.sub("", text)
+
+
+def _plain_digits(text: str) -> str:
+    text = strip_invisible(text)
+    return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -34,18 +53,43 @@ def _mask(match: re.Match[str]) -> str:
 
 
 def mask_pii(text: str) -> str:
-    """``text`` with phone and ID numbers reduced to their first and last two digits."""
-    return _ID_RE.sub(_mask, _PHONE_RE.sub(_mask, text))
+    """``text`` with phone and ID numbers reduced to their first and last two digits.
+
+    Digits hidden behind zero-width characters or written full-width are caught too (the
+    result has those characters removed and every digit in ASCII)."""
+    plain = _plain_digits(text)
+    return _ID9_RE.sub(_mask, _PHONE_RE.sub(_mask, _ID12_RE.sub(_mask, plain)))
+
+
+def clean_name(name: str | None) -> str:
+    """A citizen-written name fit to show: invisible and direction-changing characters gone."""
+    return strip_invisible(name or "").strip()
+
+
+def mask_name(name: str | None) -> str:
+    """A citizen-written name reduced to initials ("Nguyễn Văn An" → "N. V. A."), for staff
+    who do not handle the item."""
+    return " ".join(f"{word[0]}." for word in clean_name(name).split())
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 class MaskingFilter(logging.Filter):
-    """Masks phone and ID numbers in every log record that passes through."""
+    """Masks phone and ID numbers in every log record that passes through, tracebacks
+    included."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_pii(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_pii(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_pii(record.stack_info)
         return True
 
 

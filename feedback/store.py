@@ -38,11 +38,15 @@ class Store:
         if self.is_sqlite:
             self._writer = SqliteWriterSlot(make_url(url).database)
             self.engine: Engine = create_engine(
-                url, connect_args={"check_same_thread": False, "timeout": 30}
+                url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                hide_parameters=True,  # errors never log a citizen's words or numbers
             )
             _serialise_sqlite_writes(self.engine)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            self.engine = create_engine(
+                url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+            )
         if migrate:
             upgrade(self.engine)
 
