@@ -10,7 +10,7 @@ from feedback.stats import Dashboard, dashboard
 from feedback.web.auth import require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
-from feedback.web.tickets import csv_response
+from feedback.web.csv_export import csv_response, separator
 
 routes = web.RouteTableDef()
 EXPORTS = ("daily", "procedures", "unanswered", "ratings")
@@ -91,17 +91,18 @@ async def export(request: web.Request) -> web.Response:
     if name not in EXPORTS:
         raise web.HTTPNotFound(text="no such export")
     staff = request.app[STAFF]
+    sep = separator(request)
     board = await asyncio.to_thread(_board(request))
     if name == "daily":
         return csv_response(
-            "hoi-thoai-theo-ngay", ["day", "channel", "conversations", "helped"], board.daily
+            "hoi-thoai-theo-ngay", ["day", "channel", "conversations", "helped"], board.daily, sep
         )
     if name == "procedures":
         rows = [
             {"code": code, "name": staff.procedure_name(code), "answers": n}
             for code, n in board.top_procedures
         ]
-        return csv_response("thu-tuc-hoi-nhieu", ["code", "name", "answers"], rows)
+        return csv_response("thu-tuc-hoi-nhieu", ["code", "name", "answers"], rows, sep)
     if name == "unanswered":
         rows = [
             {
@@ -114,10 +115,13 @@ async def export(request: web.Request) -> web.Response:
             for u in board.unanswered
         ]
         return csv_response(
-            "cau-hoi-chua-tra-loi", ["at", "question", "best_code", "confidence", "topic"], rows
+            "cau-hoi-chua-tra-loi",
+            ["at", "question", "best_code", "confidence", "topic"],
+            rows,
+            sep,
         )
     rows = [
         {"code": code, "name": staff.procedure_name(code), "helpful": up, "not_helpful": down}
         for code, up, down in board.ratings_by_procedure
     ]
-    return csv_response("danh-gia", ["code", "name", "helpful", "not_helpful"], rows)
+    return csv_response("danh-gia", ["code", "name", "helpful", "not_helpful"], rows, sep)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from datetime import UTC, date, datetime, time
 
 from aiohttp import web
@@ -17,6 +15,7 @@ from feedback.tickets import CATEGORIES, STATUSES
 from feedback.web.auth import USER, require
 from feedback.web.common import LOCAL, local_time, page
 from feedback.web.context import STAFF
+from feedback.web.csv_export import csv_response, separator
 
 routes = web.RouteTableDef()
 FILTERS = ("status", "category", "channel", "assignee", "since", "until", "q")
@@ -122,21 +121,7 @@ async def feedback_csv(request: web.Request) -> web.Response:
     rows, _ = await asyncio.to_thread(
         _list, request.app[STAFF].store, _filters(request), is_admin, 100_000
     )
-    return csv_response("gop-y", CSV_COLUMNS, rows)
-
-
-def csv_response(name: str, columns: list[str], rows: list[dict]) -> web.Response:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    stamp = datetime.now(LOCAL).strftime("%Y%m%d")
-    return web.Response(
-        body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'},
-    )
+    return csv_response("gop-y", CSV_COLUMNS, rows, separator(request))
 
 
 def _detail(store, ticket: str, show_phone: bool) -> dict:
