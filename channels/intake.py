@@ -6,13 +6,60 @@ is on disk even if the process dies the next instant.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.batching import Batcher
 from bot.inbox import accept_many
 from bot.messages import Incoming
 from bot.worker import Claimed, QueueWorker
+from feedback.models import InboundMessage
 from feedback.store import Store
+
+log = logging.getLogger(__name__)
+# C0 control characters but tab and newline: PostgreSQL refuses NUL in text, and none of them
+# means anything in a citizen's message.
+_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_COLUMNS = InboundMessage.__table__.c  # type: ignore[attr-defined]
+ID_LIMITS = {
+    "channel": _COLUMNS.channel.type.length,
+    "user_id": _COLUMNS.user_id.type.length,
+    "message_id": _COLUMNS.platform_message_id.type.length,
+}
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL and the other C0 control characters (tab and newline stay)."""
+    return _CONTROLS_RE.sub("", text)
+
+
+def admissible(messages: Sequence[Incoming]) -> list[Incoming]:
+    """The messages fit to store, their text and payload cleaned; a message whose platform
+    ids are too long or hold control characters is left out with a logged reason (only
+    what is wrong, never the ids or the text), so one bad event can't sink its batch."""
+    kept = []
+    for message in messages:
+        problem = _id_problem(message)
+        if problem is not None:
+            log.warning("%s event refused: %s", message.channel[:32], problem)
+            continue
+        payload = clean_text(message.payload) if message.payload is not None else None
+        kept.append(replace(message, text=clean_text(message.text), payload=payload))
+    return kept
+
+
+def _id_problem(message: Incoming) -> str | None:
+    for name, limit in ID_LIMITS.items():
+        value = getattr(message, name)
+        if value is None:
+            continue
+        if len(value) > limit:
+            return f"{name} is {len(value)} characters long (at most {limit})"
+        if _CONTROLS_RE.search(value) or "\n" in value or "\t" in value:
+            return f"{name} holds control characters"
+    return None
 
 
 class Intake:
@@ -27,7 +74,9 @@ class Intake:
         self._batches: Batcher[Sequence[Incoming], tuple[int, Claimed]] | None = None
 
     async def submit(self, messages: Sequence[Incoming]) -> int:
-        """Persist ``messages``; returns how many were new (redeliveries are not)."""
+        """Persist ``messages``; returns how many were new (redeliveries are not). Text is
+        cleaned of control characters; messages with unusable ids are left out (logged)."""
+        messages = admissible(messages)
         if not messages:
             return 0
         if self._batches is None:  # once the store is set
