@@ -7,7 +7,6 @@ is on disk even if the process dies the next instant.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -16,23 +15,16 @@ from bot.inbox import accept_many
 from bot.messages import Incoming
 from bot.worker import Claimed, QueueWorker
 from feedback.models import InboundMessage
+from feedback.safe_text import has_controls, strip_controls
 from feedback.store import Store
 
 log = logging.getLogger(__name__)
-# C0 control characters but tab and newline: PostgreSQL refuses NUL in text, and none of them
-# means anything in a citizen's message.
-_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _COLUMNS = InboundMessage.__table__.c  # type: ignore[attr-defined]
 ID_LIMITS = {
     "channel": _COLUMNS.channel.type.length,
     "user_id": _COLUMNS.user_id.type.length,
     "message_id": _COLUMNS.platform_message_id.type.length,
 }
-
-
-def clean_text(text: str) -> str:
-    """``text`` without NUL and the other C0 control characters (tab and newline stay)."""
-    return _CONTROLS_RE.sub("", text)
 
 
 def admissible(messages: Sequence[Incoming]) -> list[Incoming]:
@@ -45,8 +37,8 @@ def admissible(messages: Sequence[Incoming]) -> list[Incoming]:
         if problem is not None:
             log.warning("%s event refused: %s", message.channel[:32], problem)
             continue
-        payload = clean_text(message.payload) if message.payload is not None else None
-        kept.append(replace(message, text=clean_text(message.text), payload=payload))
+        payload = strip_controls(message.payload) if message.payload is not None else None
+        kept.append(replace(message, text=strip_controls(message.text), payload=payload))
     return kept
 
 
@@ -57,7 +49,7 @@ def _id_problem(message: Incoming) -> str | None:
             continue
         if len(value) > limit:
             return f"{name} is {len(value)} characters long (at most {limit})"
-        if _CONTROLS_RE.search(value) or "\n" in value or "\t" in value:
+        if has_controls(value):
             return f"{name} holds control characters"
     return None
 

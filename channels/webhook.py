@@ -34,6 +34,10 @@ def parse_json(body: bytes) -> dict:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Rejected(400, f"malformed JSON: {exc}") from exc
+    except RecursionError as exc:  # nested deeper than the parser goes
+        raise Rejected(400, "malformed JSON: nested too deeply") from exc
+    except ValueError as exc:  # an integer with more digits than Python converts
+        raise Rejected(400, f"malformed JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise Rejected(400, "the body must be a JSON object")
     return data
@@ -53,7 +57,7 @@ def guarded(channel: str, metrics=None) -> Callable[[Handler], Handler]:
                 response = web.json_response({"error": exc.reason}, status=exc.status)
             except web.HTTPException as exc:  # 413 from aiohttp's body limit, 405…
                 response = web.json_response({"error": exc.reason}, status=exc.status)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
                 response = web.json_response({"error": f"malformed event: {exc}"}, status=400)
             except Exception:  # the store is down: not stored, so not acknowledged
                 log.exception("%s webhook could not store its messages", channel)

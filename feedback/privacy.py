@@ -21,11 +21,9 @@ from feedback.models import (
     UnansweredQuestion,
     utcnow,
 )
+from feedback.safe_text import clean_name, strip_invisible
 from feedback.store import Store
 
-# Characters that show nothing but can hide or reorder what is around them: zero-width
-# spaces and joiners, directional marks, embeddings, overrides and isolates, word joiners, BOM.
-_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # full-width and other non-ASCII decimal digits
 # Vietnamese mobile and landline numbers (0… or +84…, "(+84)", with spaces, dots, dashes or
 # brackets between digits) and ID numbers: 12-digit citizen IDs (possibly grouped with spaces,
@@ -34,12 +32,6 @@ _SEP = r"[\s.\-()]{0,2}"
 _PHONE_RE = re.compile(rf"(?<!\d)(?:\(?\+?84\)?|0)(?:{_SEP}\d){{8,10}}(?!\d)")
 _ID12_RE = re.compile(r"(?<!\d)\d(?:[\s.\-]?\d){11}(?!\d)")
 _ID9_RE = re.compile(r"(?<!\d)\d{9}(?!\d)")
-
-
-def strip_invisible(text: str) -> str:
-    """``text`` without zero-width and bidirectional control characters (which could hide
-    digits from a pattern or make a name reorder the text shown beside it)."""
-    return _INVISIBLE_RE.sub("", text)
 
 
 def _plain_digits(text: str) -> str:
@@ -59,11 +51,6 @@ def mask_pii(text: str) -> str:
     result has those characters removed and every digit in ASCII)."""
     plain = _plain_digits(text)
     return _ID9_RE.sub(_mask, _PHONE_RE.sub(_mask, _ID12_RE.sub(_mask, plain)))
-
-
-def clean_name(name: str | None) -> str:
-    """A citizen-written name fit to show: invisible and direction-changing characters gone."""
-    return strip_invisible(name or "").strip()
 
 
 def mask_name(name: str | None) -> str:

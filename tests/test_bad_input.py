@@ -56,3 +56,64 @@ async def test_a_nul_byte_or_an_overlong_id_spoils_only_its_own_event(any_rig, c
     assert response.status == 200
     with rig.runtime.store.session() as session:
         assert len(session.exec(select(InboundMessage)).all()) == 3
+
+
+DEEP = b'{"object": "page", "entry": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+async def test_deeply_nested_json_is_a_client_error_without_a_traceback(any_rig, caplog):
+    rig = any_rig
+    telegram = {"X-Telegram-Bot-Api-Secret-Token": rig.standins.telegram_config.webhook_secret}
+    zalo = {"X-ZEvent-Signature": "mac=0"}
+    with caplog.at_level(logging.INFO):
+        assert (await rig.messenger.post(rig.http, DEEP)).status == 400
+        for path, headers in (
+            ("/webhooks/zalo", zalo),
+            ("/webhooks/telegram", telegram),
+            ("/chat/api/messages", {}),
+        ):
+            async with rig.http.post(rig.url + path, data=DEEP, headers=headers) as response:
+                assert response.status == 400, path
+                assert "nested too deeply" in (await response.json())["error"]
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_malformed_web_chat_parameters_are_400_not_5xx(any_rig, caplog):
+    rig = any_rig
+    session = "d" * 32
+    for after in ("99999999999999999999999", "9223372036854775808", "abc", "-1", "1e3"):
+        path = f"/chat/api/messages?session={session}&after={after}"
+        async with rig.http.get(rig.url + path) as response:
+            assert response.status == 400, after
+    async with rig.http.get(rig.url + f"/chat/api/messages?session={session}&after=12") as r:
+        assert r.status == 200
+    assert "Traceback" not in caplog.text
+
+
+async def test_malformed_staff_page_parameters_are_400_not_5xx(any_rig, caplog):
+    from tests.test_staff_web import Browser, escalate, make_user
+
+    rig = any_rig
+    case_id = await escalate(rig, "z-params")
+    make_user(rig, "lan", "staff")
+    browser = Browser(rig)
+    await browser.login("lan")
+    try:
+        for path in (
+            "/staff/feedback?since=0001-01-01",
+            "/staff/feedback?until=9999-12-31",
+            "/staff/feedback?since=2026-02-30",
+            "/staff/feedback.csv?since=0001-01-01",
+            "/staff/cases/99999999999999999999999",
+            f"/staff/api/cases/{case_id}/messages?after=abc",
+            f"/staff/api/cases/{case_id}/messages?after=99999999999999999999999",
+            "/staff/api/cases/99999999999999999999999/messages",
+        ):
+            status, _, _ = await browser.get(path)
+            assert status == 400, path
+        assert (await browser.get("/staff/feedback?q=a%00b&since=2026-01-01"))[0] == 200
+        assert (await browser.get(f"/staff/api/cases/{case_id}/messages?after=3"))[0] == 200
+    finally:
+        await browser.close()
+    assert "Traceback" not in caplog.text

@@ -9,7 +9,8 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from feedback.privacy import MaskingFilter, clean_name, mask_name, mask_pii
+from feedback.privacy import MaskingFilter, mask_name, mask_pii
+from feedback.safe_text import clean_name
 from tests.channel_fixtures import Rig
 
 

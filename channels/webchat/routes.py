@@ -18,6 +18,7 @@ from channels.base import split_reply
 from channels.intake import Intake
 from channels.webhook import Rejected, guarded, parse_json
 from feedback.models import OutboxMessage
+from feedback.web.params import row_id
 
 CHANNEL = "web"
 SESSION_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -76,10 +77,7 @@ def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
     @guarded(CHANNEL, metrics)
     async def get_messages(request: web.Request) -> web.Response:
         session = _session(request.query.get("session"))
-        try:
-            after = int(request.query.get("after", "0"))
-        except ValueError as exc:
-            raise Rejected(400, "after must be an integer") from exc
+        after = row_id(request.query.get("after"), "after")
         query = (
             select(OutboxMessage)
             .where(

@@ -14,6 +14,7 @@ from feedback.privacy import mask_pii
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
+from feedback.web.params import row_id
 
 routes = web.RouteTableDef()
 
@@ -106,7 +107,7 @@ def _case_view(store, case_id: int, after: int = 0) -> dict:
 @require()
 async def case_page(request: web.Request) -> web.Response:
     view = await asyncio.to_thread(
-        _case_view, request.app[STAFF].store, int(request.match_info["case_id"])
+        _case_view, request.app[STAFF].store, row_id(request.match_info["case_id"], "case")
     )
     return await page(request, "case.html", **view)
 
@@ -114,9 +115,9 @@ async def case_page(request: web.Request) -> web.Response:
 @routes.get("/staff/api/cases/{case_id:\\d+}/messages")
 @require()
 async def case_messages(request: web.Request) -> web.Response:
-    after = int(request.query.get("after", "0") or 0)
+    after = row_id(request.query.get("after"), "after")
     view = await asyncio.to_thread(
-        _case_view, request.app[STAFF].store, int(request.match_info["case_id"]), after
+        _case_view, request.app[STAFF].store, row_id(request.match_info["case_id"], "case"), after
     )
     return web.json_response({"status": view["case"]["status"], "messages": view["messages"]})
 
@@ -124,7 +125,7 @@ async def case_messages(request: web.Request) -> web.Response:
 @routes.post("/staff/cases/{case_id:\\d+}/{action:take|reply|handback|close}")
 @require()
 async def case_action(request: web.Request) -> web.StreamResponse:
-    case_id, action = int(request.match_info["case_id"]), request.match_info["action"]
+    case_id, action = row_id(request.match_info["case_id"], "case"), request.match_info["action"]
     desk = request.app[STAFF].desk
     staff = request[USER]["username"]
     form = await request.post()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time
 
 from aiohttp import web
 from sqlalchemy import or_
@@ -11,11 +10,13 @@ from sqlmodel import select
 
 from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
 from feedback.privacy import mask_pii
+from feedback.safe_text import strip_controls
 from feedback.tickets import CATEGORIES, STATUSES
 from feedback.web.auth import USER, require
-from feedback.web.common import LOCAL, local_time, page
+from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
 from feedback.web.csv_export import csv_response, separator
+from feedback.web.params import local_day
 
 routes = web.RouteTableDef()
 FILTERS = ("status", "category", "channel", "assignee", "since", "until", "q")
@@ -33,25 +34,14 @@ CSV_COLUMNS = [
 ]
 
 
-def _day(value: str | None, end: bool = False) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError as exc:
-        raise web.HTTPBadRequest(text=f"bad date {value!r}; use YYYY-MM-DD") from exc
-    local = datetime.combine(day, time.max if end else time.min, tzinfo=LOCAL)
-    return local.astimezone(UTC)
-
-
 def _query(filters: dict[str, str]):
     query = select(FeedbackItem).order_by(FeedbackItem.created_at.desc())
     for name in ("status", "category", "channel", "assignee"):
         if filters.get(name):
             query = query.where(getattr(FeedbackItem, name) == filters[name])
-    if (since := _day(filters.get("since"))) is not None:
+    if (since := local_day(filters.get("since"))) is not None:
         query = query.where(FeedbackItem.created_at >= since)
-    if (until := _day(filters.get("until"), end=True)) is not None:
+    if (until := local_day(filters.get("until"), end=True)) is not None:
         query = query.where(FeedbackItem.created_at <= until)
     if filters.get("q"):
         needle = f"%{filters['q'].strip()}%"
@@ -66,7 +56,7 @@ def _query(filters: dict[str, str]):
 
 
 def _filters(request: web.Request) -> dict[str, str]:
-    return {name: request.query.get(name, "").strip() for name in FILTERS}
+    return {name: strip_controls(request.query.get(name, "")).strip() for name in FILTERS}
 
 
 def _row(item: FeedbackItem, show_phone: bool) -> dict:
@@ -171,7 +161,7 @@ async def feedback_update(request: web.Request) -> web.StreamResponse:
             status=str(form.get("status") or "") or None,
             assignee=str(form["assignee"]) if "assignee" in form else None,
             note=str(form.get("note") or "") or None,
-            due_date=_day(due, end=True) if due else None,
+            due_date=local_day(due, end=True) if due else None,
             reply_to_citizen=str(form.get("reply") or "") or None,
         )
     except LookupError as exc:
