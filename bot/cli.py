@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 # Before numpy loads: its BLAS does small products (a question against every procedure) and
@@ -120,8 +121,12 @@ def cmd_db_purge(args: argparse.Namespace) -> int:
     from feedback.store import Store
 
     settings = _settings(args)
-    days = args.days or settings.retention_days
-    removed = purge_old_conversations(Store(settings.database), days)
+    days = settings.retention_days if args.days is None else args.days
+    if days < 0:
+        raise ValueError("--days must be 0 or more")
+    # Replay protection: signed events are accepted for a window; their dedupe keys stay.
+    window = timedelta(seconds=settings.zalo_event_window_seconds)
+    removed = purge_old_conversations(Store(settings.database), days, keep_dedupe=window)
     print(f"purged {removed} conversations idle for more than {days} days")
     return 0
 

@@ -55,6 +55,7 @@ class Settings:
     session_key: str | None = None  # base64 of 32 bytes; None: kept in data_dir/session.key
     cookie_secure: bool = True  # staff cookies only over HTTPS (browsers allow localhost)
     retention_days: int = 365  # conversations idle longer are purged by `motcua db purge`
+    zalo_event_window_seconds: float = 600.0  # older signed Zalo events are refused (replays)
     messenger: MessengerConfig | None = None  # None: served by the local stand-in
     zalo: ZaloConfig | None = None
     telegram: TelegramConfig | None = None
@@ -96,6 +97,7 @@ class Settings:
             session_key=env.get("MOTCUA_SESSION_KEY") or None,
             cookie_secure=env.get("MOTCUA_COOKIE_SECURE", "1") not in ("0", "false", "no"),
             retention_days=int(env.get("MOTCUA_RETENTION_DAYS", "365")),
+            zalo_event_window_seconds=float(env.get("MOTCUA_ZALO_EVENT_WINDOW_SECONDS", "600")),
             lease_seconds=float(env.get("MOTCUA_LEASE_SECONDS", "60")),
             poll_seconds=float(env.get("MOTCUA_POLL_SECONDS", "1.0")),
             retry_cap_seconds=float(env.get("MOTCUA_RETRY_CAP_SECONDS", "300")),
@@ -156,6 +158,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "MOTCUA_PORT": str(settings.port),
         "MOTCUA_COOKIE_SECURE": "1" if settings.cookie_secure else "0",
         "MOTCUA_RETENTION_DAYS": str(settings.retention_days),
+        "MOTCUA_ZALO_EVENT_WINDOW_SECONDS": str(settings.zalo_event_window_seconds),
         "MOTCUA_LEASE_SECONDS": str(settings.lease_seconds),
         "MOTCUA_POLL_SECONDS": str(settings.poll_seconds),
         "MOTCUA_RETRY_CAP_SECONDS": str(settings.retry_cap_seconds),

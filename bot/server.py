@@ -89,8 +89,9 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
             messenger_routes(intake, config.app_secret, config.verify_token, metrics)
         )
     if settings.zalo:
+        window = timedelta(seconds=settings.zalo_event_window_seconds)
         app.router.add_routes(
-            zalo_routes(intake, settings.zalo.app_id, settings.zalo.oa_secret, metrics)
+            zalo_routes(intake, settings.zalo.app_id, settings.zalo.oa_secret, metrics, window)
         )
     if settings.telegram:
         config = settings.telegram

@@ -40,6 +40,12 @@ class Metrics:
             "Searches that needed the encoder (not decisive lexically, not cached)",
             registry=self.registry,
         )
+        self.zalo_refused = Counter(
+            "motcua_zalo_events_refused",
+            "Signed Zalo events refused for their timestamp (stale: replay window; future)",
+            ["reason"],
+            registry=self.registry,
+        )
         self.errors = Counter(
             "motcua_errors", "Unexpected errors", ["where"], registry=self.registry
         )

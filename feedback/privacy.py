@@ -87,11 +87,18 @@ def install_log_masking() -> None:
             handler.addFilter(MaskingFilter())
 
 
-def purge_old_conversations(store: Store, retention_days: int) -> int:
+def purge_old_conversations(
+    store: Store, retention_days: float, keep_dedupe: timedelta = timedelta(0)
+) -> int:
     """Delete conversations idle for more than ``retention_days`` days, with their messages,
     ratings, unanswered questions and closed cases; conversations with open cases or
-    unresolved feedback are kept. Returns how many conversations were deleted."""
-    cutoff = utcnow() - timedelta(days=retention_days)
+    unresolved feedback are kept. The inbound messages' dedupe keys are kept for at least
+    ``keep_dedupe`` whatever the retention (the window in which a platform's signed event is
+    still accepted: a replay inside it must still be recognised). Returns how many
+    conversations were deleted."""
+    now = utcnow()
+    cutoff = now - timedelta(days=retention_days)
+    dedupe_cutoff = min(cutoff, now - keep_dedupe)
     with store.session() as session:
         open_feedback = select(FeedbackItem.conversation_id).where(
             FeedbackItem.status.not_in(("resolved", "rejected")),
@@ -114,7 +121,7 @@ def purge_old_conversations(store: Store, retention_days: int) -> int:
             .where(FeedbackItem.conversation_id.in_(ids))
             .values(conversation_id=None)
         )
-        session.exec(delete(InboundMessage).where(InboundMessage.received_at < cutoff))
+        session.exec(delete(InboundMessage).where(InboundMessage.received_at < dedupe_cutoff))
         session.exec(
             delete(OutboxMessage).where(
                 OutboxMessage.created_at < cutoff, OutboxMessage.status != "pending"

@@ -8,7 +8,7 @@ payload (``#pick:1.001193``), which we decode into a payload.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -18,6 +18,8 @@ from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "zalo"
 PAYLOAD_MARK = "#"
+EVENT_WINDOW = timedelta(minutes=10)  # how old a signed event may be (configurable)
+FUTURE_TOLERANCE = timedelta(minutes=5)  # how far ahead of our clock an event may be
 # Events that are not a citizen writing: our own messages echoed, delivery and seen receipts.
 _IGNORED_PREFIXES = ("oa_send_", "user_received_", "user_seen_", "follow", "unfollow")
 
@@ -47,7 +49,33 @@ def parse_event(data: dict) -> list[Incoming]:
     return []
 
 
-def routes(intake: Intake, app_id: str, oa_secret: str, metrics=None) -> web.RouteTableDef:
+def event_age_problem(
+    timestamp: str, window: timedelta = EVENT_WINDOW, now: datetime | None = None
+) -> str | None:
+    """Why a signed event's ``timestamp`` (milliseconds) is refused: ``stale`` (older than
+    ``window``: a captured event replayed after its dedupe key may have gone) or ``future``
+    (more than :data:`FUTURE_TOLERANCE` ahead); None when it is in time."""
+    try:
+        sent = datetime.fromtimestamp(int(timestamp) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return "stale"
+    now = now or datetime.now(UTC)
+    if now - sent > window:
+        return "stale"
+    if sent - now > FUTURE_TOLERANCE:
+        return "future"
+    return None
+
+
+def routes(
+    intake: Intake,
+    app_id: str,
+    oa_secret: str,
+    metrics=None,
+    window: timedelta = EVENT_WINDOW,
+) -> web.RouteTableDef:
+    """The webhook; signed events older than ``window`` or from the future are refused
+    (403), and counted in ``motcua_zalo_events_refused_total`` by reason."""
     table = web.RouteTableDef()
 
     @table.post("/webhooks/zalo")
@@ -65,6 +93,11 @@ def routes(intake: Intake, app_id: str, oa_secret: str, metrics=None) -> web.Rou
             given, signature(event_app, body, timestamp, oa_secret)
         ):
             raise Rejected(403, "bad signature")
+        problem = event_age_problem(timestamp, window)
+        if problem is not None:
+            if metrics is not None:
+                metrics.zalo_refused.labels(problem).inc()
+            raise Rejected(403, f"event timestamp refused ({problem})")
         await intake.submit(parse_event(data))
         return web.json_response({"message": "ok"})
 
