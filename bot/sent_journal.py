@@ -38,7 +38,7 @@ class SentJournal:
     ) -> None:
         """Journal in ``directory`` for the outbox of ``database`` (its URL): row ids mean
         something only there, so journals of another database are never read as this one's."""
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # files in it are 0600
         self.directory = directory
         self.label = database_label(database)
         self.rotate_after = rotate_after

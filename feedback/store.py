@@ -8,6 +8,7 @@ concurrent writers queue instead of failing half-way; on PostgreSQL rows are loc
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import os
@@ -36,6 +37,7 @@ class Store:
         # the database, so there nothing is held.
         self._writer: AbstractContextManager = nullcontext()
         if self.is_sqlite:
+            create_private_file(make_url(url).database)
             self._writer = SqliteWriterSlot(make_url(url).database)
             self.engine: Engine = create_engine(
                 url,
@@ -161,6 +163,15 @@ class SqliteWriterSlot:
         if self._depth == 0 and self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
         self._threads.release()
+
+
+def create_private_file(database: str | None) -> None:
+    """Create the SQLite file readable by its owner only (0600), whatever the umask; SQLite
+    gives its -wal and -shm files the database file's permissions."""
+    if not database or database == ":memory:" or os.path.exists(database):
+        return
+    with contextlib.suppress(FileExistsError):  # another worker made it first
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @functools.cache
