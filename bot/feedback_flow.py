@@ -10,6 +10,7 @@ from bot.messages import Button, Reply
 from bot.phrases import say
 from bot.state import ConversationState, FeedbackDraft
 from feedback.conversations import LockedConversation
+from feedback.safe_text import clean_name
 from feedback.tickets import CATEGORIES, create_feedback, find_by_ticket
 
 _PHONE_RE = re.compile(r"^(?:\+?84|0)(?:\d[\s.-]?){8,9}\d$")
@@ -113,7 +114,7 @@ def step(
         draft.content, draft.step = text.strip()[:4000], "name"
         return [_ask_name(lang)]
     if draft.step == "name":
-        draft.contact_name = None if skip else text.strip()[:128]
+        draft.contact_name = None if skip else (clean_name(text)[:128] or None)
         draft.step = "phone"
         return [_ask_phone(lang)]
     if draft.step == "phone":

@@ -9,8 +9,8 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
-from feedback.privacy import mask_pii
-from feedback.safe_text import strip_controls
+from feedback.privacy import mask_name, mask_pii
+from feedback.safe_text import clean_name, strip_controls
 from feedback.tickets import CATEGORIES, STATUSES
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
@@ -68,7 +68,7 @@ def _row(item: FeedbackItem, show_phone: bool) -> dict:
         "status": item.status,
         "assignee": item.assignee or "",
         "due": local_time(item.due_date, "%d/%m/%Y"),
-        "name": item.contact_name or "",
+        "name": clean_name(item.contact_name) if show_phone else mask_name(item.contact_name),
         "phone": (item.phone or "") if show_phone else mask_pii(item.phone or ""),
         "content": item.content if show_phone else mask_pii(item.content),
     }
