@@ -236,7 +236,12 @@ class _Turn:
         if intent == "feedback":
             return feedback_flow.start(self.state, recognised.category, self.text)
         if intent == "status":
-            return [feedback_flow.status_reply(self.session, self.lang, recognised.ticket)]
+            ticket = recognised.ticket
+            return [
+                feedback_flow.status_reply(
+                    self.session, self.lang, ticket, self.conversation, self.text
+                )
+            ]
         if intent == "rate" and self.state.procedure:
             return self._rate(self.state.procedure, bool(recognised.helpful))
         if intent == "choice" and self.state.choices:

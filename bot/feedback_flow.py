@@ -11,7 +11,7 @@ from bot.phrases import say
 from bot.state import ConversationState, FeedbackDraft
 from feedback.conversations import LockedConversation
 from feedback.safe_text import clean_name
-from feedback.tickets import CATEGORIES, create_feedback, find_by_ticket
+from feedback.tickets import CATEGORIES, create_feedback, find_by_ticket, may_see_status
 
 _PHONE_RE = re.compile(r"^(?:\+?84|0)(?:\d[\s.-]?){8,9}\d$")
 _SKIP_WORDS = {"bo qua", "khong", "ko", "skip", "no", "k", "-", "khong co"}
@@ -161,13 +161,24 @@ def _category_from_text(folded: str) -> str | None:
     return None
 
 
-def status_reply(session: Session, lang: str, ticket: str | None) -> Reply:
-    """Where a ticket stands, in the citizen's language."""
+def status_reply(
+    session: Session,
+    lang: str,
+    ticket: str | None,
+    conversation: LockedConversation | None = None,
+    text: str = "",
+) -> Reply:
+    """Where a ticket stands, in the citizen's language: told to the conversation that filed
+    it, or to someone who adds the last 4 digits of the phone number left with it."""
     if ticket is None:
         return Reply(say(lang, "status_ask"))
     item = find_by_ticket(session, ticket)
     if item is None:
         return Reply(say(lang, "status_unknown", ticket=ticket))
+    channel, user_id = (conversation.channel, conversation.user_id) if conversation else ("", "")
+    if not may_see_status(session, item, channel, user_id, text):
+        key = "status_private" if item.phone else "status_private_no_phone"
+        return Reply(say(lang, key, ticket=item.ticket))
     return Reply(
         say(
             lang,

@@ -74,6 +74,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "status": "Mã {ticket} ({category}): {status}. Gửi lúc {created}.",
         "status_unknown": "Mình không tìm thấy mã {ticket}. Bạn kiểm tra lại mã giúp mình nhé.",
+        "status_private": (
+            "Mã {ticket} được gửi từ một cuộc trò chuyện khác. Để xem tình trạng, bạn nhắn mã "
+            "kèm 4 số cuối của số điện thoại đã để lại, ví dụ: {ticket} 1234."
+        ),
+        "status_private_no_phone": (
+            "Tình trạng của mã {ticket} chỉ xem được từ cuộc trò chuyện đã gửi nội dung này."
+        ),
         "status_ask": "Bạn nhắn mã tra cứu (dạng GY-XXXXXX) để mình kiểm tra nhé.",
         "status_new": "đã tiếp nhận, đang chờ phân công",
         "status_assigned": "đã phân công cán bộ xử lý",
@@ -155,6 +162,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "status": "{ticket} ({category}): {status}. Sent {created}.",
         "status_unknown": "I can't find code {ticket}. Please check it.",
+        "status_private": (
+            "{ticket} was sent from another conversation. To see its status, send the code with "
+            "the last 4 digits of the phone number left with it, for example: {ticket} 1234."
+        ),
+        "status_private_no_phone": (
+            "The status of {ticket} can only be seen from the conversation that sent it."
+        ),
         "status_ask": "Send your tracking code (like GY-XXXXXX) and I'll check it.",
         "status_new": "received, waiting to be assigned",
         "status_assigned": "assigned to a staff member",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from feedback.models import FeedbackEvent, FeedbackItem
+from feedback.models import FeedbackEvent, FeedbackItem, utcnow
 
 # No 0/O, 1/I/L: codes are read out over the phone.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -66,3 +68,43 @@ def create_feedback(
 
 def find_by_ticket(session: Session, ticket: str) -> FeedbackItem | None:
     return session.exec(select(FeedbackItem).where(FeedbackItem.ticket == ticket)).first()
+
+
+STATUS_REFUSALS_PER_DAY = 5  # wrong last-4-digit guesses on one ticket before digits stop counting
+_DIGIT_RUN_RE = re.compile(r"\d+")
+
+
+def may_see_status(
+    session: Session, item: FeedbackItem, channel: str, user_id: str, text: str
+) -> bool:
+    """Whether whoever wrote ``text`` on (``channel``, ``user_id``) may see ``item``'s status:
+    the conversation that filed it may; anyone else must give the last 4 digits of the phone
+    number left with it (the first run of 4 or more digits after the ticket code). Wrong
+    guesses are recorded in the item's history; after :data:`STATUS_REFUSALS_PER_DAY` of them
+    in a day only the filing conversation may look."""
+    if (item.channel, item.user_id) == (channel, user_id):
+        return True
+    runs = [run for run in _DIGIT_RUN_RE.findall(TICKET_RE.sub(" ", text)) if len(run) >= 4]
+    if not runs or not item.phone:
+        return False
+    since = utcnow() - timedelta(days=1)
+    refusals = session.exec(
+        select(func.count())
+        .select_from(FeedbackEvent)
+        .where(
+            FeedbackEvent.feedback_id == item.id,
+            FeedbackEvent.action == "status_refused",
+            FeedbackEvent.created_at >= since,
+        )
+    ).one()
+    if refusals < STATUS_REFUSALS_PER_DAY and runs[0][-4:] == item.phone[-4:]:
+        return True
+    session.add(
+        FeedbackEvent(
+            feedback_id=item.id,
+            actor="citizen",
+            action="status_refused",
+            detail=f"wrong phone digits from {channel}",
+        )
+    )
+    return False
