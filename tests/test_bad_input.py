@@ -117,3 +117,41 @@ async def test_malformed_staff_page_parameters_are_400_not_5xx(any_rig, caplog):
     finally:
         await browser.close()
     assert "Traceback" not in caplog.text
+
+
+async def test_a_malformed_event_spoils_only_itself(any_rig, caplog):
+    rig = any_rig
+    body = _batch(rig, [("m-good", "đăng ký kết hôn", "mid-good")])
+    good = body["entry"][0]["messaging"]
+    broken = [
+        {"sender": {"id": "m-no-mid"}, "timestamp": 1, "message": {"text": "không có mid"}},
+        {"timestamp": 1, "message": {"mid": "mid-no-sender", "text": "không có người gửi"}},
+        {"sender": {"id": "m-far"}, "timestamp": 10**30, "message": {"mid": "m", "text": "x"}},
+    ]
+    body["entry"][0]["messaging"] = broken + good
+    with caplog.at_level(logging.WARNING, logger="channels.messenger.inbound"):
+        assert (await rig.messenger.post(rig.http, body)).status == 200
+    await eventually(lambda: rig.standins.graph.texts("m-good"))
+    assert caplog.text.count("messenger event skipped: malformed") == 3
+    assert "không có" not in caplog.text
+
+
+async def test_control_characters_in_staff_replies_reach_the_citizen_cleaned(any_rig):
+    from tests.test_staff_web import Browser, escalate, make_user
+
+    rig = any_rig
+    case_id = await escalate(rig, "z-staff-nul")
+    make_user(rig, "lan", "staff")
+    browser = Browser(rig)
+    await browser.login("lan")
+    try:
+        token = await browser.csrf(f"/staff/cases/{case_id}")
+        status, _, _ = await browser.post(
+            f"/staff/cases/{case_id}/reply", {"csrf": token, "text": "Chào\x00 anh,\x07 em là Lan"}
+        )
+        assert status == 303
+    finally:
+        await browser.close()
+    zalo = rig.standins.zalo
+    await eventually(lambda: "em là Lan" in zalo.texts("z-staff-nul")[-1])
+    assert zalo.texts("z-staff-nul")[-1] == "Chào anh, em là Lan"

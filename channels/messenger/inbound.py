@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from channels.intake import Intake
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "messenger"
+log = logging.getLogger(__name__)
 
 
 def signature(body: bytes, app_secret: str) -> str:
@@ -22,43 +24,51 @@ def signature(body: bytes, app_secret: str) -> str:
 
 def parse_events(data: dict) -> list[Incoming]:
     """Citizen messages in a webhook body (batches of entries and events); echoes of our own
-    messages, deliveries and reads are skipped."""
+    messages, deliveries and reads are skipped. A malformed event is left out with a logged
+    reason (the rest of the batch still counts); a body that is not a page event is 400."""
     if data.get("object") != "page":
         raise Rejected(400, "not a page subscription event")
     messages = []
     for entry in data["entry"]:
         for event in entry.get("messaging", []):
-            sender = str(event["sender"]["id"])
-            sent_at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, UTC)
-            if "message" in event:
-                message = event["message"]
-                if message.get("is_echo"):
-                    continue
-                quick = message.get("quick_reply") or {}
-                messages.append(
-                    Incoming(
-                        CHANNEL,
-                        sender,
-                        text=str(message.get("text", ""))[:4000],
-                        payload=quick.get("payload"),
-                        message_id=str(message["mid"]),
-                        sent_at=sent_at,
-                    )
-                )
-            elif "postback" in event:
-                postback = event["postback"]
-                mid = postback.get("mid") or f"pb-{sender}-{event.get('timestamp')}"
-                messages.append(
-                    Incoming(
-                        CHANNEL,
-                        sender,
-                        text=str(postback.get("title", "")),
-                        payload=postback.get("payload"),
-                        message_id=str(mid),
-                        sent_at=sent_at,
-                    )
-                )
+            try:
+                incoming = _parse_event(event)
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+                log.warning("messenger event skipped: malformed (%s)", type(exc).__name__)
+                continue
+            if incoming is not None:
+                messages.append(incoming)
     return messages
+
+
+def _parse_event(event: dict) -> Incoming | None:
+    sender = str(event["sender"]["id"])
+    sent_at = datetime.fromtimestamp(event.get("timestamp", 0) / 1000, UTC)
+    if "message" in event:
+        message = event["message"]
+        if message.get("is_echo"):
+            return None
+        quick = message.get("quick_reply") or {}
+        return Incoming(
+            CHANNEL,
+            sender,
+            text=str(message.get("text", ""))[:4000],
+            payload=quick.get("payload"),
+            message_id=str(message["mid"]),
+            sent_at=sent_at,
+        )
+    if "postback" in event:
+        postback = event["postback"]
+        mid = postback.get("mid") or f"pb-{sender}-{event.get('timestamp')}"
+        return Incoming(
+            CHANNEL,
+            sender,
+            text=str(postback.get("title", "")),
+            payload=postback.get("payload"),
+            message_id=str(mid),
+            sent_at=sent_at,
+        )
+    return None
 
 
 def routes(intake: Intake, app_secret: str, verify_token: str, metrics=None) -> web.RouteTableDef:

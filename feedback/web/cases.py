@@ -11,6 +11,7 @@ from sqlmodel import select
 from feedback.conversations import transcript
 from feedback.models import Conversation, EscalationCase, Message
 from feedback.privacy import mask_pii
+from feedback.safe_text import strip_controls
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
@@ -131,7 +132,7 @@ async def case_action(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     operations = {
         "take": lambda: desk.take(case_id, staff),
-        "reply": lambda: desk.reply(case_id, staff, str(form.get("text", ""))),
+        "reply": lambda: desk.reply(case_id, staff, strip_controls(str(form.get("text", "")))),
         "handback": lambda: desk.hand_back(case_id, staff),
         "close": lambda: desk.close(case_id, staff),
     }

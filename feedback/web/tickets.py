@@ -160,9 +160,9 @@ async def feedback_update(request: web.Request) -> web.StreamResponse:
             request[USER]["username"],
             status=str(form.get("status") or "") or None,
             assignee=str(form["assignee"]) if "assignee" in form else None,
-            note=str(form.get("note") or "") or None,
+            note=strip_controls(str(form.get("note") or "")) or None,
             due_date=local_day(due, end=True) if due else None,
-            reply_to_citizen=str(form.get("reply") or "") or None,
+            reply_to_citizen=strip_controls(str(form.get("reply") or "")) or None,
         )
     except LookupError as exc:
         raise web.HTTPNotFound(text=str(exc)) from exc
