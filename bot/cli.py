@@ -20,6 +20,7 @@ from bot.app import build_engine, build_retriever
 from bot.config import Settings
 from knowledge.answer_card import build_card
 from knowledge.catalogue_files import load_catalogue, save_catalogue
+from knowledge.embedded_build import DEFAULT_NATIONAL, write_embedded
 from knowledge.portal_import import ImportReport, import_portal_file
 
 
@@ -185,6 +186,13 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalogue_build_embedded(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    count = write_embedded(Path(args.national), out)
+    print(f"wrote {count} procedures from {args.national} to {out or 'the package data'}")
+    return 0
+
+
 def cmd_catalogue_stats(args: argparse.Namespace) -> int:
     settings = _settings(args)
     path = settings.active_catalogue()
@@ -274,6 +282,13 @@ def parser() -> argparse.ArgumentParser:
     imp = cat_sub.add_parser("import", help="import a national portal crawl (.jsonl[.gz])")
     imp.add_argument("path")
     imp.set_defaults(func=cmd_catalogue_import)
+    build = cat_sub.add_parser(
+        "build-embedded",
+        help="regenerate the embedded catalogue's facts from the national crawl",
+    )
+    build.add_argument("--national", default=str(DEFAULT_NATIONAL))
+    build.add_argument("--out", help="default: knowledge/data/procedures.json")
+    build.set_defaults(func=cmd_catalogue_build_embedded)
     stats = cat_sub.add_parser("stats", help="counts and field coverage of the active catalogue")
     stats.add_argument("--catalogue")
     stats.add_argument("--top", type=int, default=15)
