@@ -18,8 +18,9 @@ _WORDS = {
         "original": "bản chính",
         "copy": "bản sao",
         "show": "Giấy tờ xuất trình (mang theo để đối chiếu):",
-        "count": "Hồ sơ gồm {n} giấy tờ phải nộp{shown}; {k} giấy tờ đầu tiên:",
-        "count_shown": " và {m} giấy tờ xuất trình",
+        "count": "Hồ sơ gồm {n} giấy tờ phải nộp{shown}; {k} giấy tờ đầu:",
+        "count_shown": ", {m} giấy tờ xuất trình",
+        "count_notes": ", kèm {k} ghi chú",
         "form": "mẫu",
         "none": "Cổng DVC chưa ghi thành phần hồ sơ; vui lòng hỏi cán bộ",
     },
@@ -28,7 +29,8 @@ _WORDS = {
         "copy": "copy",
         "show": "Papers to show at the desk:",
         "count": "The file has {n} papers to hand in{shown}; the first {k}:",
-        "count_shown": " and {m} to show",
+        "count_shown": ", {m} to show",
+        "count_notes": ", with {k} remarks",
         "form": "form",
         "none": "The portal lists no documents; please ask the desk",
     },
@@ -78,18 +80,28 @@ def _grouped(documents: tuple[Document, ...], lang: str, limit: int | None) -> l
     return lines
 
 
+def is_note(document: Document) -> bool:
+    """A row the record lists with "0 bản chính": a remark on the file, not a paper."""
+    return document.count == 0
+
+
 def summarise(documents: tuple[Document, ...], lang: str, max_rows: int) -> DocumentSummary:
-    """The first ``max_rows`` rows (with their headings), after a count when more remain."""
+    """The first ``max_rows`` papers (with their headings) in the record's order, after a
+    count of papers to hand in, papers to show and remarks when more rows remain."""
     words = _WORDS.get(lang, _WORDS["vi"])
     if not documents:
         return DocumentSummary((words["none"],), (), 0)
-    shown = documents[:max_rows]
+    papers = tuple(d for d in documents if not is_note(d)) or documents
+    shown = papers[:max_rows]
     lines = _grouped(shown, lang, CARD_NAME_CHARS)
     hidden = len(documents) - len(shown)
     if hidden:
-        submit = sum(not d.present_only for d in documents)
-        show = len(documents) - submit
+        submit = sum(not d.present_only and not is_note(d) for d in documents)
+        show = sum(d.present_only and not is_note(d) for d in documents)
+        notes = sum(is_note(d) for d in documents)
         extra = words["count_shown"].format(m=show) if show else ""
+        if notes:
+            extra += words["count_notes"].format(k=notes)
         lines.insert(0, words["count"].format(n=submit, shown=extra, k=len(shown)))
     return DocumentSummary(tuple(lines), shown, hidden)
 

@@ -35,6 +35,8 @@ _NOTHING_RE = re.compile(
 )
 # A note that itself says no fee is charged, perhaps with its legal ground or its cases.
 _SAYS_FREE_RE = re.compile(r"^\W*(?:không thu|không phải nộp|miễn)", re.IGNORECASE)
+_LOOSE_AMOUNT_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|VNĐ|USD)", re.IGNORECASE)
+_BARE_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+\s*/")
 _FEE_WORD_RE = re.compile(r"\bphí\b|mức thu|giá dịch vụ|chi phí", re.IGNORECASE)
 _COUNCIL_RE = re.compile(r"hội đồng nhân dân|hđnd", re.IGNORECASE)
 _PROVINCE_BODY_RE = re.compile(r"ủy ban nhân dân (?:cấp )?tỉnh|ubnd (?:cấp )?tỉnh", re.IGNORECASE)
@@ -100,9 +102,9 @@ class FeeReading:
         if self.amounts:
             parts.append(" hoặc ".join(self._amount_text(a, lang) for a in self.amounts))
         elif vi:
-            parts.append("Có thể phải nộp phí, lệ phí; Cổng DVC không ghi mức cụ thể")
+            parts.append("Có thể phải nộp phí, lệ phí")
         else:
-            parts.append("A fee may apply; the portal states no amount")
+            parts.append("A fee may apply")
         parts += list(self.qualifiers)
         if self.expired_until is not None:
             until = self.expired_until.strftime("%d/%m/%Y")
@@ -166,7 +168,10 @@ def contradicts_free(note: str) -> bool:
         return False
     if _amounts_in(note) or _COUNCIL_RE.search(note) or _PROVINCE_BODY_RE.search(note):
         return True
-    return bool(_FEE_WORD_RE.search(note)) and not _SAYS_FREE_RE.match(note)
+    if _BARE_THOUSANDS_RE.search(note) or _LOOSE_AMOUNT_RE.search(note):
+        return True  # "8.000.000/lần", "10.000.0000 đồng": amounts the portal mistyped
+    clauses = (c.strip() for c in re.split(r";|\.\s", note))
+    return any(_FEE_WORD_RE.search(c) and not _SAYS_FREE_RE.match(c) for c in clauses)
 
 
 def _base_amount(option: ChannelOption, note: str) -> tuple[Amount, ...]:

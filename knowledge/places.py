@@ -10,7 +10,7 @@ record names no agency, the field (``linh_vuc``) and then the level (``cap_thuc_
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -125,20 +125,37 @@ def place_for(procedure: Procedure) -> Place:
     local = [p for p in places if p.level != "central"]
     if local:
         return local[0]
-    if not procedure.agency or not places:
-        rule = _match("field", procedure.field) if procedure.field else None
-        if rule is not None and rule.level in _levels_allowed(procedure):
-            return Place(rule.level, rule.vi, rule.en, "linh_vuc")
-        by_level = _by_level(procedure)
-        if by_level is not None:
-            return by_level
-    if places:
+    if places:  # only central bodies handle it
         return places[0]
-    return Place(
-        "central",
-        "Cơ quan được giao (xem trang thủ tục trên Cổng DVC)",
-        "the designated body (see the portal page)",
-        "cap_thuc_hien",
+    rule = _match("field", procedure.field) if procedure.field else None
+    if rule is not None and rule.level in _levels_allowed(procedure):
+        return _with_agency(Place(rule.level, rule.vi, rule.en, "linh_vuc"), procedure.agency)
+    by_level = _by_level(procedure)
+    if by_level is not None:
+        return _with_agency(by_level, procedure.agency)
+    return _with_agency(
+        Place(
+            "central",
+            "Cơ quan được giao (xem trang thủ tục trên Cổng DVC)",
+            "the designated body (see the portal page)",
+            "cap_thuc_hien",
+        ),
+        procedure.agency,
+    )
+
+
+def _with_agency(place: Place, agency: str) -> Place:
+    """``place`` followed by the record's own agency words when the table had no rule for
+    them (so the citizen sees what the record says)."""
+    if not agency:
+        return place
+    agency = agency.replace("{", "(").replace("}", ")")
+    return replace(
+        place,
+        template_vi=f"{place.template_vi} — cơ quan thực hiện theo Cổng DVC: {agency}",
+        template_en=f"{place.template_en} — the portal names: {agency}",
+        source_field=f"{place.source_field}, co_quan_thuc_hien",
+        agency=agency,
     )
 
 

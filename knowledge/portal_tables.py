@@ -169,6 +169,7 @@ _FORM_EXT_RE = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip|odt)\s*$", re.IGNORECAS
 _PRESENT_RE = re.compile(r"\*\s*Giấy tờ phải xuất trình\s*:?", re.IGNORECASE)
 _SUBMIT_RE = re.compile(r"\*\s*Giấy tờ phải nộp\s*:?", re.IGNORECASE)
 _NAME_STRIP = " -+•;.:\n\t"
+_SECTION_RE = re.compile(r"\*\s*([^:*\n]{2,80}?)\s*:")
 
 
 def parse_documents(text: str) -> tuple[Document, ...]:
@@ -185,18 +186,20 @@ def parse_documents(text: str) -> tuple[Document, ...]:
     for match in _DOC_ROW_END_RE.finditer(text):
         chunk = text[position : match.start()]
         position = match.end()
-        if _PRESENT_RE.search(chunk):
-            present_only = True
-            chunk = _PRESENT_RE.split(chunk)[-1]
-            group = ""
-        elif _SUBMIT_RE.search(chunk):
-            present_only = False
-            chunk = _SUBMIT_RE.split(chunk)[-1]
-            group = ""
+        sections = list(_SECTION_RE.finditer(chunk))
+        if sections:
+            # "* Giấy tờ phải nộp:", "* Giấy tờ phải xuất trình:", "* Lưu ý:" open a part of
+            # the table; a part that is neither is a heading over the rows that follow.
+            heading = " ".join(sections[-1].group(1).split())
+            present_only = bool(_PRESENT_RE.match(sections[-1].group(0)))
+            submit = bool(_SUBMIT_RE.match(sections[-1].group(0)))
+            group = "" if present_only or submit else heading
+            chunk = chunk[sections[-1].end() :]
         parts = _DOC_HEADER_RE.split(chunk)
         if len(parts) > 1:
             heading = parts[-2].strip(_NAME_STRIP)
-            group = "" if heading in ("", "--") else " ".join(heading.split())[:300]
+            if heading not in ("", "--"):
+                group = " ".join(heading.split())[:300]
         chunk, form = _split_form(parts[-1])
         name = chunk.strip(_NAME_STRIP)
         if (not name or name == "--") and form:
