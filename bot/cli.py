@@ -18,7 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bot.app import build_engine, build_retriever
 from bot.config import Settings
-from knowledge.answer_card import build_card
+from knowledge.answer_card import AnswerCard, build_card
 from knowledge.catalogue_files import load_catalogue, save_catalogue
 from knowledge.embedded_build import DEFAULT_NATIONAL, write_embedded
 from knowledge.portal_import import ImportReport, import_portal_file
@@ -36,6 +36,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ask(args: argparse.Namespace) -> int:
     retriever = build_retriever(_settings(args))
     result = retriever.search(args.question, k=args.k)
+    card = None
+    if result.decision == "answer" and result.best:
+        card = build_card(result.best.procedure, result.facets, result.query.language)
     if args.json:
         payload = {
             "decision": result.decision,
@@ -46,18 +49,34 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 for h in result.hits
             ],
             "out_of_scope": [t.topic for t in result.out_of_scope],
+            "card": _card_payload(card) if card else None,
         }
         print(json.dumps(payload, ensure_ascii=False))
         return 0
     print(f"decision: {result.decision} (confidence {result.confidence:.2f})")
     for rank, hit in enumerate(result.hits, start=1):
         print(f"{rank}. {hit.procedure.code}  {hit.score:.3f}  {hit.procedure.name}")
-    if result.decision == "answer" and result.best:
+    if card:
         print()
-        print(build_card(result.best.procedure, result.facets, result.query.language).render())
+        print(card.render())
     for topic in result.out_of_scope:
         print(f"\nout of scope ({topic.topic}): {topic.referral}")
     return 0
+
+
+def _card_payload(card: AnswerCard) -> dict:
+    """The card's text, its source, and each fact with the record field it was read from."""
+    return {
+        "code": card.code,
+        "title": card.title,
+        "url": card.url,
+        "provenance": card.provenance,
+        "facts": [
+            {"facet": f.facet, "text": f.text, "record_field": f.record_field, "channel": f.channel}
+            for f in card.facts()
+        ],
+        "text": card.render(),
+    }
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

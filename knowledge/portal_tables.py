@@ -187,6 +187,7 @@ def parse_documents(text: str) -> tuple[Document, ...]:
         chunk = text[position : match.start()]
         position = match.end()
         sections = list(_SECTION_RE.finditer(chunk))
+        heading_row = ""
         if sections:
             # "* Giấy tờ phải nộp:", "* Giấy tờ phải xuất trình:", "* Lưu ý:" open a part of
             # the table; a part that is neither is a heading over the rows that follow.
@@ -194,6 +195,7 @@ def parse_documents(text: str) -> tuple[Document, ...]:
             present_only = bool(_PRESENT_RE.match(sections[-1].group(0)))
             submit = bool(_SUBMIT_RE.match(sections[-1].group(0)))
             group = "" if present_only or submit else heading
+            heading_row = "" if present_only or submit else sections[-1].group(0).lstrip("* ")
             chunk = chunk[sections[-1].end() :]
         parts = _DOC_HEADER_RE.split(chunk)
         if len(parts) > 1:
@@ -204,6 +206,8 @@ def parse_documents(text: str) -> tuple[Document, ...]:
         name = chunk.strip(_NAME_STRIP)
         if (not name or name == "--") and form:
             name = _FORM_EXT_RE.sub("", form).strip(_NAME_STRIP)
+        if not name and heading_row and len(parts) == 1:
+            name = heading_row.strip()  # the row is itself a heading ("* Hồ sơ …, gồm:")
         if not name or name == "--":
             continue
         original, count = _count_kind(match)
