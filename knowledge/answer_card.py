@@ -97,7 +97,10 @@ class AnswerCard:
 
 
 def _rows(
-    procedure: Procedure, lang: str, describe: Callable[[ChannelOption], str | None]
+    procedure: Procedure,
+    lang: str,
+    describe: Callable[[ChannelOption], str | None],
+    single_row_cases: bool,
 ) -> tuple[list[str], list[CardFact]]:
     """One line per distinct (text, case) across the channel rows, channels named when they
     differ. A channel whose rows differ in this text states each row's case; one whose rows
@@ -111,7 +114,8 @@ def _rows(
     for channel, rows in texts.items():
         several = len({text for text, _ in rows}) > 1
         for text, option in rows:
-            case = case_of(option, several) if several or len(rows) == 1 else ""
+            lone = single_row_cases and len(rows) == 1
+            case = case_of(option, several) if several or lone else ""
             names = grouped.setdefault((text, case), [])
             if _CHANNEL_NAMES[lang][channel] not in names:
                 names.append(_CHANNEL_NAMES[lang][channel])
@@ -160,7 +164,7 @@ def build_card(
                 describe = partial(_fee_line, lang=lang, today=today or date.today())
             else:
                 describe = partial(_time_line, lang=lang)
-            row_lines, facts = _rows(procedure, lang, describe)
+            row_lines, facts = _rows(procedure, lang, describe, facet == "time")
             lines = tuple(row_lines)
             facts = [CardFact(facet, f.text, f.record_field, f.channel) for f in facts]
         elif facet == "place":

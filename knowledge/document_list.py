@@ -86,13 +86,15 @@ def is_note(document: Document) -> bool:
 
 
 def summarise(documents: tuple[Document, ...], lang: str, max_rows: int) -> DocumentSummary:
-    """The first ``max_rows`` papers (with their headings) in the record's order, after a
-    count of papers to hand in, papers to show and remarks when more rows remain."""
+    """The first ``max_rows`` papers (with their headings), in the record's order within
+    papers for everyone, papers of a case and papers to show, after a count of papers to
+    hand in, papers to show and remarks when more rows remain."""
     words = _WORDS.get(lang, _WORDS["vi"])
     if not documents:
         return DocumentSummary((words["none"],), (), 0)
     papers = tuple(d for d in documents if not is_note(d)) or documents
-    shown = papers[:max_rows]
+    # The papers everyone hands in first, then those of particular cases, then those shown.
+    shown = tuple(sorted(papers, key=lambda d: (d.present_only, bool(d.group))))[:max_rows]
     lines = _grouped(shown, lang, CARD_NAME_CHARS)
     hidden = len(documents) - len(shown)
     if hidden:

@@ -40,7 +40,9 @@ _BARE_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+\s*/")
 _FEE_WORD_RE = re.compile(r"\bphí\b|mức thu|giá dịch vụ|chi phí", re.IGNORECASE)
 _COUNCIL_RE = re.compile(r"hội đồng nhân dân|hđnd", re.IGNORECASE)
 _PROVINCE_BODY_RE = re.compile(r"ủy ban nhân dân (?:cấp )?tỉnh|ubnd (?:cấp )?tỉnh", re.IGNORECASE)
-_EXEMPT_RE = re.compile(r"\bmiễn(?: nộp)?(?: lệ phí| phí)?\s+(?:cho|đối với)", re.IGNORECASE)
+_EXEMPT_RE = re.compile(
+    r"\bmiễn(?: nộp)?(?: lệ phí| phí)?\s+(?:cho|đối với)|(?:diện|được) miễn", re.IGNORECASE
+)
 _LAW_RE = re.compile(r"thông tư|nghị định|quyết định|luật phí|pháp luật về (?:phí|giá)", re.I)
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _REDUCTION_RE = re.compile(
@@ -146,7 +148,7 @@ def read_fee(option: ChannelOption, today: date | None = None) -> FeeReading:
         return FeeReading("free", note=_shorten(note), today=today)
     base = _base_amount(option, note)
     from_note = _amounts_in(note, today)
-    qualifiers = _qualifiers(note)
+    qualifiers = _qualifiers(note, bool(base))
     if not base and not from_note and not note:
         described = _fee_in_description(option.description)
         if described is None:
@@ -224,7 +226,7 @@ def _merge(base: tuple[Amount, ...], noted: tuple[Amount, ...]) -> tuple[Amount,
     return (first,)
 
 
-def _qualifiers(note: str) -> tuple[str, ...]:
+def _qualifiers(note: str, has_amount: bool = False) -> tuple[str, ...]:
     found = []
     if _COUNCIL_RE.search(note):
         found.append("mức cụ thể do HĐND tỉnh quyết định")
@@ -232,7 +234,7 @@ def _qualifiers(note: str) -> tuple[str, ...]:
         found.append("mức do UBND tỉnh quy định")
     if _EXEMPT_RE.search(note):
         found.append("một số trường hợp được miễn")
-    if not found and not _amounts_in(note) and _LAW_RE.search(note):
+    if not found and not _amounts_in(note) and not has_amount and _LAW_RE.search(note):
         found.append("mức thu theo văn bản Cổng DVC dẫn")
     return tuple(found)
 

@@ -169,7 +169,8 @@ def check_card(
 
 # A count token ends each row; a token straight after another one is the record's glitch.
 _DOC_ROWS_RE = re.compile(
-    r"(?<!\d)(?<!bản chính)(?<!bản sao)(?:\d|[1-9]\d)\s*(?:bản chính|bản sao)(?!\s*,\s*\d)"
+    r"(?<!bản chính)(?<!bản sao)(?:(?<!\d)(?:\d|[1-9]\d)|(?<=[1-9])\d)\s*(?:bản chính|bản sao)"
+    r"(?!\s*,\s*\d)"
 )
 
 

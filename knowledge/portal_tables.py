@@ -158,9 +158,11 @@ def _leading_parens(text: str) -> str | None:
 
 
 # The count column ("1 bản chính", "0 bản chính,1 bản sao") is glued to the row's name. A
-# count never has a leading zero, which tells it from "01 bản chính" inside a name.
+# count never has a leading zero, which tells it from "01 bản chính" inside a name; glued to
+# a name ending in a number ("Mẫu số 18" + "1 bản chính") it is the last digit.
 _DOC_ROW_END_RE = re.compile(
-    r"(?<!\d)(\d|[1-9]\d)\s*(bản chính|bản sao|bản)(?:\s*,\s*(\d+)\s*(bản sao|bản chính))?",
+    r"((?<!\d)(?:\d|[1-9]\d)|(?<=[1-9])\d)\s*(bản chính|bản sao|bản)"
+    r"(?:\s*,\s*(\d+)\s*(bản sao|bản chính))?",
     re.IGNORECASE,
 )
 _DOC_HEADER_RE = re.compile(r"Tên giấy tờ\s*Mẫu đơn, tờ khai\s*Số lượng")
@@ -199,9 +201,11 @@ def parse_documents(text: str) -> tuple[Document, ...]:
             chunk = chunk[sections[-1].end() :]
         parts = _DOC_HEADER_RE.split(chunk)
         if len(parts) > 1:
-            heading = parts[-2].strip(_NAME_STRIP)
+            heading = parts[-2].strip(_NAME_STRIP + "*")
             if heading not in ("", "--"):
                 group = " ".join(heading.split())[:300]
+            elif not sections:  # a new table without a heading ("--"): rows for everyone
+                group = ""
         chunk, form = _split_form(parts[-1])
         name = chunk.strip(_NAME_STRIP)
         if (not name or name == "--") and form:
@@ -250,20 +254,25 @@ def _split_form(chunk: str) -> tuple[str, str | None]:
     # Flattening glued the file name to the document's name. Where a ";" runs straight into
     # the next word, that is the seam; else where "." or ")" runs into a letter or digit;
     # else where a lower-case letter runs into a capital.
-    for seam in (_semicolon_seam, _stop_seam, _capital_seam):
+    for seam in (_semicolon_seam, _bracket_seam, _stop_seam, _capital_seam):
         for cut in range(stem_end - 1, window_start - 1, -1):
-            if seam(chunk[cut - 1], chunk[cut]):
+            if seam(chunk[cut - 2 : cut], chunk[cut]):
                 return chunk[:cut], chunk[cut:].strip()
     return "", chunk.strip()
 
 
 def _semicolon_seam(before: str, here: str) -> bool:
-    return before == ";" and not here.isspace()
+    return before.endswith(";") and not here.isspace()
 
 
-def _capital_seam(before: str, here: str) -> bool:
-    return here.isupper() and (before.islower() or before in ".)")
+def _bracket_seam(before: str, here: str) -> bool:
+    """")" or ")." straight into a letter or digit: a name ending in "(Mẫu …)"."""
+    return (before.endswith(")") or before == ").") and here.isalnum()
 
 
 def _stop_seam(before: str, here: str) -> bool:
-    return before in ".)" and here.isalnum()
+    return before[-1:] in (".", ")") and here.isalnum()
+
+
+def _capital_seam(before: str, here: str) -> bool:
+    return here.isupper() and (before[-1:].islower() or before[-1:] in (".", ")"))

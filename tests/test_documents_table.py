@@ -47,3 +47,26 @@ def test_a_long_list_is_counted_and_the_full_list_has_every_row():
     assert lines[0].startswith("Hồ sơ gồm 8 giấy tờ phải nộp")
     assert card.hidden_documents == 5 and "5 giấy tờ khác" in lines[-1]
     assert sum(line.startswith("• ") for line in full_lines(documents)) == 8
+
+
+def test_a_table_without_heading_after_a_case_is_for_everyone():
+    text = (
+        "* Trường hợp ủy quyền:" + HEAD + "Văn bản ủy quyền1 bản chính"
+        "--" + HEAD + "Thông báo chấm dứt hoạt động.1 bản chính"
+    )
+    proxy, notice = parse_documents(text)
+    assert proxy.group == "Trường hợp ủy quyền" and notice.group == ""
+    card = build_card(
+        Procedure("1.000001", "Thử", ("commune",), "Thử", documents=(proxy, notice)), ["documents"]
+    )
+    assert card.sections[0].lines[0].startswith("• Thông báo chấm dứt")  # everyone's paper first
+
+
+def test_a_form_number_and_a_count_glued_together_are_told_apart():
+    text = HEAD + (
+        "Tờ khai (Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA).1.MuCT01.doc1 bản chính"
+        "Đơn đăng ký biến động theo Mẫu số 181 bản chính,1 bản sao"
+    )
+    form, request = parse_documents(text)
+    assert form.name.endswith("53/2025/TT-BCA)") and form.form == "1.MuCT01.doc"
+    assert request.name == "Đơn đăng ký biến động theo Mẫu số 18" and request.original
