@@ -266,7 +266,7 @@ def _semicolon_seam(before: str, here: str) -> bool:
 
 
 def _bracket_seam(before: str, here: str) -> bool:
-    """")" or ")." straight into a letter or digit: a name ending in "(Mẫu …)"."""
+    """ ")" or ")." straight into a letter or digit: a name ending in "(Mẫu …)"."""
     return (before.endswith(")") or before == ").") and here.isalnum()
 
 
