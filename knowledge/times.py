@@ -56,19 +56,24 @@ def case_of(option: ChannelOption, several_rows: bool) -> str:
     """The short case a row describes ("" when the row names none).
 
     A row's description is shown when its channel has several rows that differ, or when the
-    description itself distinguishes a case with its own time. The sentence shown is the one
-    stating the row's own time when there is one.
+    description itself states several times or a case with its own time. The row's own
+    time's sentence comes first; a lone row also lists its other timed cases (at most three).
     """
     text = " ".join(option.description.split())
     if not text:
         return ""
-    if not several_rows and not (_CASE_RE.search(text) and _TIME_IN_TEXT_RE.search(text)):
+    times = {(int(m.group(1)), m.group(2).lower()) for m in _TIME_IN_TEXT_RE.finditer(text)}
+    if not several_rows and not (len(times) > 1 or (times and _CASE_RE.search(text))):
         return ""
     sentences = [s.strip(" -+;") for s in _SENTENCE_SPLIT_RE.split(text) if s.strip(" -+;")]
     own = [s for s in sentences if _states_time(s, option.time_value)]
-    cases = [s for s in sentences if _CASE_RE.search(s) and _TIME_IN_TEXT_RE.search(s)]
-    chosen = (own or cases or sentences or [text])[0]
-    return shorten(chosen, CASE_CHARS)
+    if several_rows:
+        cases = [s for s in sentences if _CASE_RE.search(s) and _TIME_IN_TEXT_RE.search(s)]
+        return shorten((own or cases or sentences or [text])[0], CASE_CHARS)
+    # One row whose description names several cases: each case with its own time.
+    timed = own + [s for s in sentences if _TIME_IN_TEXT_RE.search(s)]
+    parts = dict.fromkeys(shorten(s, CASE_CHARS).rstrip(".") for s in timed)
+    return "; ".join(list(parts)[:3])
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;])\s+|\s+(?=[-+]\s)")

@@ -41,3 +41,12 @@ def test_rows_of_one_channel_that_differ_state_their_cases():
 def test_channels_that_agree_share_one_line():
     lines = card_lines(HEADER + "Trực tuyến5 Ngày làm việcMiễn phíTrực tiếp5 Ngày làm việcMiễn phí")
     assert lines == ("5 ngày làm việc",)
+
+
+def test_one_row_whose_description_names_several_cases_states_each_with_its_time():
+    lines = card_lines(
+        HEADER + "Trực tuyến2 NgàyMiễn phí- Thời hạn giải quyết: + Cấp chứng nhận đăng ký xe: "
+        "Không quá 02 ngày làm việc. + Cấp biển số trúng đấu giá: Không quá 07 ngày làm việc."
+    )
+    (line,) = lines
+    assert "02 ngày làm việc" in line and "trúng đấu giá: Không quá 07 ngày làm việc" in line
