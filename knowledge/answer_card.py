@@ -30,7 +30,7 @@ _LABELS = {
         "free": "Miễn phí",
         "unknown": "Chưa có thông tin, vui lòng hỏi cán bộ",
         "more": "… và {n} giấy tờ khác (bấm «Xem đủ giấy tờ»)",
-        "online_yes": "Có thể nộp trực tuyến tại Cổng Dịch vụ công quốc gia: {url}",
+        "online_yes": "Có thể nộp trực tuyến tại Cổng Dịch vụ công quốc gia (đường dẫn bên dưới).",
         "online_no": (
             "Thủ tục này chưa nhận hồ sơ trực tuyến; vui lòng nộp trực tiếp hoặc qua bưu chính."
         ),
@@ -45,7 +45,7 @@ _LABELS = {
         "free": "Free",
         "unknown": "Not stated; please ask the desk",
         "more": "… and {n} more (tap «All documents»)",
-        "online_yes": "You can file online on the National Public Service Portal: {url}",
+        "online_yes": "You can file online on the National Public Service Portal (link below).",
         "online_no": "This procedure cannot be filed online yet; please file in person or by post.",
     },
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from knowledge.schema import Document
 from knowledge.times import shorten
 
-CARD_NAME_CHARS = 220  # a name longer than this is cut on the card (never in the full list)
+CARD_NAME_CHARS = 140  # a name longer than this is cut on the card (never in the full list)
 _WORDS = {
     "vi": {
         "original": "bản chính",

@@ -50,7 +50,7 @@ _REDUCTION_RE = re.compile(
     re.IGNORECASE,
 )
 _UNTIL_RE = re.compile(rf"áp dụng đến hết (?:ngày )?{_DATE}", re.IGNORECASE)
-NOTE_CHARS = 240  # how much of the record's note a card quotes
+NOTE_CHARS = 160  # how much of the record's note a card quotes
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,7 @@ class FeeReading:
     rule: DatedRule | None = None  # the dated rule in force today, if any
     expired_until: date | None = None  # the note says this amount applied only until then
     today: date = field(default_factory=date.today)
+    waived_first: bool = False  # the note waives one charge before naming another
 
     def render(self, lang: str = "vi") -> str:
         """One line: amount(s) or "Miễn phí", qualifiers, and the record's note."""
@@ -101,7 +102,9 @@ class FeeReading:
                 )
             return line
         parts: list[str] = []
-        if self.amounts:
+        if self.waived_first:
+            pass
+        elif self.amounts:
             parts.append(" hoặc ".join(self._amount_text(a, lang) for a in self.amounts))
         elif vi:
             parts.append("Có thể phải nộp phí, lệ phí")
@@ -141,7 +144,7 @@ class FeeReading:
 def read_fee(option: ChannelOption, today: date | None = None) -> FeeReading:
     """Interpret the fee cell of one channel row (see the module's docstring)."""
     today = today or date.today()
-    note = " ".join(option.fee_note.split())
+    note = _unwrap(" ".join(option.fee_note.split()))
     if option.fee_text == "Miễn phí" and (not note or _NOTHING_RE.match(note)):
         return FeeReading("free", today=today)
     if option.fee_text == "Miễn phí" and not contradicts_free(note):
@@ -154,12 +157,24 @@ def read_fee(option: ChannelOption, today: date | None = None) -> FeeReading:
         if described is None:
             return FeeReading("unknown", today=today)
         note, from_note, qualifiers = described, _amounts_in(described), _qualifiers(described)
+    if option.fee_text == "Miễn phí" and not from_note and _SAYS_FREE_RE.match(note):
+        # "Miễn lệ phí. Phí cấp bản sao … (nếu có yêu cầu) …": one charge waived, another named.
+        first = re.split(r";|\.\s", note, maxsplit=1)[0].strip(" .")
+        qualifiers = (f"{first}; ghi chú nêu thêm khoản phí khác",)
+        return FeeReading("qualified", (), qualifiers, _shorten(note), None, None, today, True)
     amounts = _merge(base, from_note)
     kind: FeeKind = "amount" if base and not _COUNCIL_RE.search(note) else "qualified"
     rule = _rule_in_force(note, today) if base else None
     expired = _expired_until(note, today) if rule is None else None
     quoted = "" if _note_is_only_per(note, amounts) else _shorten(note)
     return FeeReading(kind, amounts, qualifiers, quoted, rule, expired, today)
+
+
+def _unwrap(note: str) -> str:
+    """The note without brackets around all of it ("(Miễn lệ phí.)" → "Miễn lệ phí.")."""
+    while note.startswith("(") and note.endswith(")"):
+        note = note[1:-1].strip()
+    return note
 
 
 def contradicts_free(note: str) -> bool:

@@ -61,3 +61,12 @@ def test_an_amount_whose_period_has_ended_is_not_given_as_today_s():
 
 def test_no_information_is_said_only_when_the_record_has_none():
     assert fee_line("Trực tiếp10 NgàyKhông có thông tin") == "Chưa có thông tin"
+
+
+def test_a_waived_fee_with_another_charge_named_is_neither_free_nor_unknown():
+    line = fee_line(
+        "Trực tiếp1Miễn phí((Miễn lệ phí. Phí cấp bản sao Trích lục (nếu có yêu cầu) thực hiện "
+        "theo Thông tư số 281/2016/TT-BTC.))"
+    )
+    assert line.startswith("Miễn lệ phí; ghi chú nêu thêm khoản phí khác")
+    assert "«Miễn lệ phí. Phí cấp bản sao" in line
