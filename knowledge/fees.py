@@ -131,7 +131,8 @@ class FeeReading:
         if lang == "vi":
             cut = 100 - self.rule.percent
             return f"{reduced.text(lang)} — giảm {cut} % đến hết {end} (mức đầy đủ {amount.text()})"
-        return f"{reduced.text(lang)} — {self.rule.percent} % of the full rate until {end}"
+        full = amount.text(lang)
+        return f"{reduced.text(lang)} — {self.rule.percent} % of the full {full} until {end}"
 
     def rendered_amounts(self) -> tuple[int, ...]:
         """Every amount the rendered line states (reduced ones included)."""
