@@ -6,9 +6,12 @@ from dataclasses import replace
 
 from bot.messages import Button, Link, Reply
 from bot.phrases import say
-from knowledge.answer_card import CardSection, build_card
+from knowledge.answer_card import build_card
 from knowledge.communes import Commune
+from knowledge.document_list import full_lines
 from knowledge.facets import Facet
+from knowledge.places import place_for
+from knowledge.provenance import provenance_line
 from knowledge.retriever import Hit
 from knowledge.schema import Procedure
 
@@ -16,7 +19,10 @@ MAX_DOCUMENTS = 4  # documents listed in an answer; the rest behind a "full list
 
 
 def is_commune_level(procedure: Procedure) -> bool:
-    return "commune" in procedure.levels
+    """True when the place to file depends on the citizen's commune (commune police, the
+    commune People's Committee, a commune centre)."""
+    place = place_for(procedure)
+    return place.level == "commune" or "{commune" in place.template_vi
 
 
 def answer_reply(
@@ -28,10 +34,14 @@ def answer_reply(
 ) -> Reply:
     """The answer card as one reply, with rating buttons and, when the document list was
     shortened, a button for the full list."""
-    card = build_card(procedure, facets, lang, max_documents=MAX_DOCUMENTS)
+    card = build_card(
+        procedure,
+        facets,
+        lang,
+        max_documents=MAX_DOCUMENTS,
+        commune=commune.name if commune is not None else None,
+    )
     sections = [s for s in card.sections if with_place or s.facet != "place" or "place" in facets]
-    if commune is not None and is_commune_level(procedure):
-        sections = [_commune_place(s, lang, commune) for s in sections]
     card = replace(card, sections=tuple(sections))
     buttons = []
     if card.hidden_documents and any(s.facet == "documents" for s in sections):
@@ -45,18 +55,14 @@ def answer_reply(
     return Reply(text, tuple(buttons), links, procedure_code=procedure.code)
 
 
-def _commune_place(section: CardSection, lang: str, commune: Commune) -> CardSection:
-    if section.facet != "place":
-        return section
-    line = say(lang, "commune_place", commune=commune.name)
-    return replace(section, lines=(line,))
-
-
 def documents_reply(procedure: Procedure, lang: str) -> Reply:
-    """Every document of the procedure (after a "full list" button)."""
+    """Every document row of the record, as the record names it, grouped by case, with
+    counts and forms (after a "full list" button)."""
     lines = [say(lang, "documents_of", name=procedure.name)]
-    lines += [f"{i}. {d.name}" for i, d in enumerate(procedure.documents, start=1)]
-    return Reply("\n".join(lines), procedure_code=procedure.code)
+    lines += full_lines(procedure.documents, lang)
+    lines += ["", provenance_line(procedure, lang)]
+    links = (Link("dichvucong.gov.vn", procedure.url),) if procedure.url else ()
+    return Reply("\n".join(lines), links=links, procedure_code=procedure.code)
 
 
 def choices_reply(hits: list[Hit], lang: str) -> Reply:

@@ -19,8 +19,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bot.app import build_engine, build_retriever
 from bot.config import Settings
-from knowledge.answer_card import build_card
+from knowledge.answer_card import AnswerCard, build_card
 from knowledge.catalogue_files import load_catalogue, save_catalogue
+from knowledge.embedded_build import DEFAULT_NATIONAL, write_embedded
 from knowledge.portal_import import ImportReport, import_portal_file
 
 
@@ -36,6 +37,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ask(args: argparse.Namespace) -> int:
     retriever = build_retriever(_settings(args))
     result = retriever.search(args.question, k=args.k)
+    card = None
+    if result.decision == "answer" and result.best:
+        card = build_card(result.best.procedure, result.facets, result.query.language)
     if args.json:
         payload = {
             "decision": result.decision,
@@ -46,18 +50,34 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 for h in result.hits
             ],
             "out_of_scope": [t.topic for t in result.out_of_scope],
+            "card": _card_payload(card) if card else None,
         }
         print(json.dumps(payload, ensure_ascii=False))
         return 0
     print(f"decision: {result.decision} (confidence {result.confidence:.2f})")
     for rank, hit in enumerate(result.hits, start=1):
         print(f"{rank}. {hit.procedure.code}  {hit.score:.3f}  {hit.procedure.name}")
-    if result.decision == "answer" and result.best:
+    if card:
         print()
-        print(build_card(result.best.procedure, result.facets, result.query.language).render())
+        print(card.render())
     for topic in result.out_of_scope:
         print(f"\nout of scope ({topic.topic}): {topic.referral}")
     return 0
+
+
+def _card_payload(card: AnswerCard) -> dict:
+    """The card's text, its source, and each fact with the record field it was read from."""
+    return {
+        "code": card.code,
+        "title": card.title,
+        "url": card.url,
+        "provenance": card.provenance,
+        "facts": [
+            {"facet": f.facet, "text": f.text, "record_field": f.record_field, "channel": f.channel}
+            for f in card.facts()
+        ],
+        "text": card.render(),
+    }
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -190,6 +210,13 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalogue_build_embedded(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    count = write_embedded(Path(args.national), out)
+    print(f"wrote {count} procedures from {args.national} to {out or 'the package data'}")
+    return 0
+
+
 def cmd_catalogue_stats(args: argparse.Namespace) -> int:
     settings = _settings(args)
     path = settings.active_catalogue()
@@ -279,6 +306,13 @@ def parser() -> argparse.ArgumentParser:
     imp = cat_sub.add_parser("import", help="import a national portal crawl (.jsonl[.gz])")
     imp.add_argument("path")
     imp.set_defaults(func=cmd_catalogue_import)
+    build = cat_sub.add_parser(
+        "build-embedded",
+        help="regenerate the embedded catalogue's facts from the national crawl",
+    )
+    build.add_argument("--national", default=str(DEFAULT_NATIONAL))
+    build.add_argument("--out", help="default: knowledge/data/procedures.json")
+    build.set_defaults(func=cmd_catalogue_build_embedded)
     stats = cat_sub.add_parser("stats", help="counts and field coverage of the active catalogue")
     stats.add_argument("--catalogue")
     stats.add_argument("--top", type=int, default=15)

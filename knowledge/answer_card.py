@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import partial
 
+from knowledge.document_list import summarise
 from knowledge.facets import Facet
+from knowledge.fees import read_fee
+from knowledge.places import place_for
+from knowledge.provenance import provenance_line
 from knowledge.schema import ChannelOption, Procedure
+from knowledge.times import case_of, read_time
 
-_LEVEL_PLACES = {
-    "vi": {
-        "commune": "Trung tâm Phục vụ hành chính công hoặc UBND xã, phường nơi bạn cư trú",
-        "province": "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh (hoặc sở, ngành phụ trách)",
-        "central": "Cơ quan cấp bộ, ngành trung ương",
-        "other": "Cơ quan, tổ chức được giao (xem chi tiết trên Cổng DVC)",
-    },
-    "en": {
-        "commune": (
-            "the Public Administration Service Centre or People's Committee of your commune"
-        ),
-        "province": "the Bắc Ninh Provincial Public Administration Service Centre",
-        "central": "the competent ministry",
-        "other": "the designated agency (see the portal page)",
-    },
-}
-_LOCALITY = ["commune", "province", "other", "central"]  # nearest to the citizen first
 _CHANNEL_NAMES = {
     "vi": {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính"},
     "en": {"in_person": "In person", "online": "Online", "postal": "By post"},
-}
-_UNITS = {
-    "vi": {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"},
-    "en": {"working_days": "working days", "days": "days", "hours": "hours", "months": "months"},
 }
 _LABELS = {
     "vi": {
@@ -42,12 +29,11 @@ _LABELS = {
         "steps": "Tóm tắt",
         "free": "Miễn phí",
         "unknown": "Chưa có thông tin, vui lòng hỏi cán bộ",
-        "more": "… và {n} giấy tờ khác",
-        "online_yes": "Có thể nộp trực tuyến tại Cổng Dịch vụ công quốc gia: {url}",
+        "more": "… và {n} giấy tờ khác (bấm «Xem đủ giấy tờ»)",
+        "online_yes": "Có thể nộp trực tuyến tại Cổng Dịch vụ công quốc gia (đường dẫn bên dưới).",
         "online_no": (
             "Thủ tục này chưa nhận hồ sơ trực tuyến; vui lòng nộp trực tiếp hoặc qua bưu chính."
         ),
-        "about": "khoảng {n} ngày",
     },
     "en": {
         "documents": "Documents to prepare",
@@ -58,12 +44,21 @@ _LABELS = {
         "steps": "In short",
         "free": "Free",
         "unknown": "Not stated; please ask the desk",
-        "more": "… and {n} more",
-        "online_yes": "You can file online on the National Public Service Portal: {url}",
+        "more": "… and {n} more (tap «All documents»)",
+        "online_yes": "You can file online on the National Public Service Portal (link below).",
         "online_no": "This procedure cannot be filed online yet; please file in person or by post.",
-        "about": "about {n} days",
     },
 }
+
+
+@dataclass(frozen=True, slots=True)
+class CardFact:
+    """One fact a card states and the record field it was read from."""
+
+    facet: str
+    text: str
+    record_field: str
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,55 +66,71 @@ class CardSection:
     facet: Facet
     title: str
     lines: tuple[str, ...]
+    facts: tuple[CardFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerCard:
-    """A procedure's answer: a title and sections, asked-about facets first."""
+    """A procedure's answer: a title and sections, asked-about facets first, and the record
+    it came from."""
 
     code: str
     title: str
     sections: tuple[CardSection, ...]
     url: str
     hidden_documents: int = 0  # documents left out of the summary (a "full list" button)
+    provenance: str = ""
 
     def render(self) -> str:
-        """Plain text, one blank line between sections."""
+        """Plain text, one blank line between sections, the source last."""
         blocks = [f"📄 {self.title} (mã {self.code})"]
         for section in self.sections:
             body = "\n".join(section.lines)
             blocks.append(f"{section.title}:\n{body}")
+        if self.provenance:
+            blocks.append(self.provenance)
         return "\n\n".join(blocks)
 
-
-def _time_text(option: ChannelOption, lang: str) -> str | None:
-    if option.time_value is None:
-        return None
-    value = f"{option.time_value:g}"
-    if option.time_unit is None:
-        return _LABELS[lang]["about"].format(n=value)
-    return f"{value} {_UNITS[lang][option.time_unit]}"
+    def facts(self) -> list[CardFact]:
+        """Every fact the card states, each with its record field."""
+        return [fact for section in self.sections for fact in section.facts]
 
 
-def _fee_text(option: ChannelOption, lang: str) -> str | None:
-    if option.fee_vnd is None:
-        return None
-    if option.fee_vnd == 0:
-        return _LABELS[lang]["free"]
-    return f"{option.fee_vnd:,}".replace(",", ".") + (" đồng" if lang == "vi" else " VND")
-
-
-def _per_channel(procedure: Procedure, lang: str, describe) -> tuple[str, ...]:
-    values = {}
+def _rows(
+    procedure: Procedure,
+    lang: str,
+    describe: Callable[[ChannelOption], str | None],
+    single_row_cases: bool,
+) -> tuple[list[str], list[CardFact]]:
+    """One line per distinct (text, case) across the channel rows, channels named when they
+    differ. A channel whose rows differ in this text states each row's case; one whose rows
+    agree (or whose row describes a case with its own time) is one line."""
+    texts: dict[str, list[tuple[str, ChannelOption]]] = {}
     for option in procedure.channels:
-        text = describe(option, lang)
+        text = describe(option)
         if text:
-            values.setdefault(text, []).append(_CHANNEL_NAMES[lang][option.channel])
-    if not values:
-        return (_LABELS[lang]["unknown"],)
-    if len(values) == 1:
-        return (next(iter(values)),)
-    return tuple(f"{', '.join(channels)}: {text}" for text, channels in values.items())
+            texts.setdefault(option.channel, []).append((text, option))
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for channel, rows in texts.items():
+        several = len({text for text, _ in rows}) > 1
+        for text, option in rows:
+            lone = single_row_cases and len(rows) == 1
+            case = case_of(option, several) if several or lone else ""
+            names = grouped.setdefault((text, case), [])
+            if _CHANNEL_NAMES[lang][channel] not in names:
+                names.append(_CHANNEL_NAMES[lang][channel])
+    if not grouped:
+        return [_LABELS[lang]["unknown"]], []
+    lines, facts = [], []
+    single = len(grouped) == 1
+    for (text, case), channels in grouped.items():
+        label = ", ".join(channels)
+        line = text if single and not case else f"{label}: {text}"
+        if case:
+            line += f" — {case}"
+        lines.append(line)
+        facts.append(CardFact("", text, "cach_thuc_thuc_hien", label))
+    return lines, facts
 
 
 def build_card(
@@ -127,36 +138,64 @@ def build_card(
     facets: list[Facet] | None = None,
     lang: str = "vi",
     max_documents: int = 5,
+    commune: str | None = None,
+    today: date | None = None,
 ) -> AnswerCard:
     """The card for ``procedure``. When the question asked about particular facets (fee,
-    time…) only those are shown, plus where to file; otherwise the whole card."""
+    time…) only those are shown, plus where to file; otherwise the whole card. Every fact is
+    the national record's (fees read for ``today``), and the card ends with its source."""
     lang = lang if lang in _LABELS else "vi"
     labels = _LABELS[lang]
     # "How do I …" asks for the whole procedure, so "steps" alone gets the full card.
     asked = [f for f in dict.fromkeys(facets or []) if f != "steps"]
     full: list[Facet] = ["steps", "documents", "fee", "time", "place", "online"]
     shown: list[Facet] = [*asked, "place"] if asked and "place" not in asked else asked or full
-    documents = [d.name for d in procedure.documents]
-    hidden = max(0, len(documents) - max_documents)
+    hidden = 0
     sections = []
     for facet in shown:
+        facts: list[CardFact] = []
         if facet == "documents":
-            lines = tuple(f"• {name}" for name in documents[:max_documents]) or (labels["unknown"],)
-            if hidden:
-                lines += (labels["more"].format(n=hidden),)
-        elif facet == "fee":
-            lines = _per_channel(procedure, lang, _fee_text)
-        elif facet == "time":
-            lines = _per_channel(procedure, lang, _time_text)
+            summary = summarise(procedure.documents, lang, max_documents)
+            hidden = summary.hidden
+            lines = summary.lines + ((labels["more"].format(n=hidden),) if hidden else ())
+            facts = [CardFact("documents", d.name, "thanh_phan_ho_so") for d in summary.shown]
+        elif facet in ("fee", "time"):
+            if facet == "fee":
+                describe = partial(_fee_line, lang=lang, today=today or date.today())
+            else:
+                describe = partial(_time_line, lang=lang)
+            row_lines, facts = _rows(procedure, lang, describe, facet == "time")
+            lines = tuple(row_lines)
+            facts = [CardFact(facet, f.text, f.record_field, f.channel) for f in facts]
         elif facet == "place":
-            nearest = sorted(procedure.levels, key=_LOCALITY.index)[:2]
-            lines = tuple(_LEVEL_PLACES[lang][level] for level in nearest) or (labels["unknown"],)
+            place = place_for(procedure)
+            text = place.text(lang, commune if place.level == "commune" else None)
+            lines = (text,)
+            facts = [CardFact("place", text, place.source_field)]
         elif facet == "online":
             url = procedure.url or "https://dichvucong.gov.vn"
             lines = (labels["online_yes" if procedure.online else "online_no"].format(url=url),)
+            facts = [CardFact("online", lines[0], "cach_thuc_thuc_hien")]
         else:
             if not procedure.summary:
                 continue
             lines = (procedure.summary,)
-        sections.append(CardSection(facet, labels[facet], lines))
-    return AnswerCard(procedure.code, procedure.name, tuple(sections), procedure.url, hidden)
+        sections.append(CardSection(facet, labels[facet], tuple(lines), tuple(facts)))
+    title = procedure.name_en if lang == "en" and procedure.name_en else procedure.name
+    return AnswerCard(
+        procedure.code,
+        title,
+        tuple(sections),
+        procedure.url,
+        hidden,
+        provenance_line(procedure, lang),
+    )
+
+
+def _fee_line(option: ChannelOption, lang: str, today: date) -> str:
+    return read_fee(option, today).render(lang)
+
+
+def _time_line(option: ChannelOption, lang: str) -> str | None:
+    reading = read_time(option, lang)
+    return reading.text if reading else None

@@ -4,23 +4,47 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from knowledge.embedded_build import CURATED_TAG, FORMAT_TAG
 from knowledge.files import write_atomically
 from knowledge.portal_import import import_portal_file
 from knowledge.schema import Catalogue, Procedure
 
 EMBEDDED_NAME = "data/procedures.json"
-FORMAT_TAG = "motcua-catalogue/1"
+CURATED_NAME = "data/curated.json"
 
 
 @lru_cache(maxsize=1)
 def embedded_catalogue() -> Catalogue:
-    """The catalogue shipped inside the package (the team's own summaries)."""
-    raw = resources.files("knowledge").joinpath(EMBEDDED_NAME).read_text("utf-8")
-    return _from_payload(json.loads(raw), source="embedded")
+    """The catalogue shipped inside the package: the national records' facts (generated)
+    with the team's curated words (aliases, summary, ``common``) on top."""
+    package = resources.files("knowledge")
+    facts = _from_payload(
+        json.loads(package.joinpath(EMBEDDED_NAME).read_text("utf-8")), "embedded"
+    )
+    curated = json.loads(package.joinpath(CURATED_NAME).read_text("utf-8"))
+    if curated.get("format") != CURATED_TAG:
+        raise ValueError(f"embedded curated file: format {curated.get('format')!r}")
+    return Catalogue(
+        [with_curated(p, curated["procedures"].get(p.code, {})) for p in facts],
+        source="embedded",
+    )
+
+
+def with_curated(procedure: Procedure, words: dict[str, Any]) -> Procedure:
+    """``procedure`` with curated words added (they never replace a fact)."""
+    return replace(
+        procedure,
+        aliases=tuple(words.get("aliases", ())),
+        summary=words.get("summary", ""),
+        common=bool(words.get("common", False)),
+        name_en=words.get("name_en", ""),
+    )
 
 
 def _from_payload(payload: dict, source: str) -> Catalogue:

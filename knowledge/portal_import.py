@@ -124,6 +124,7 @@ def procedure_from_record(record: dict[str, Any]) -> Procedure:
         result=_result(record.get("ket_qua_xu_ly") or ""),
         url=_clean(record.get("detail_url")),
         online_level=_online_level(record.get("raw_text") or ""),
+        decision=_clean(record.get("so_quyet_dinh")),
     )
 
 

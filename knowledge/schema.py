@@ -23,6 +23,7 @@ class Document:
     count: int | None = None
     form: str | None = None  # the official form's name or number, when there is one
     present_only: bool = False  # shown at the desk (xuất trình) rather than handed in
+    group: str = ""  # the record's heading over this row (a case such as "Trường hợp …")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,11 @@ class ChannelOption:
     time_text: str = ""
     fee_vnd: int | None = None  # 0 = free; None = not stated or not a single amount
     fee_text: str = ""
-    note: str = ""
+    note: str = ""  # fee note and description together (older readers)
+    fee_note: str = ""  # the record's words in brackets after the fee ("(Lệ phí …)")
+    description: str = ""  # the row's "Mô tả" column: a case, an office, a deadline
+    fee_usd: float | None = None  # the fee when the record states it in US dollars
+    raw: str = ""  # the row as the record has it, after the channel's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,9 @@ class Procedure:
     aliases: tuple[str, ...] = ()
     summary: str = ""
     common: bool = False  # among the procedures citizens ask the centres about most
+    name_en: str = ""  # curated English name, when there is one
+    decision: str = ""  # the record's so_quyet_dinh (the decision that published it)
+    source_date: str = ""  # when the record was read from the portal ("06-07/2026")
 
     def channel(self, channel: Channel) -> ChannelOption | None:
         """The option for ``channel``, if the procedure can be filed that way."""
@@ -127,7 +135,8 @@ class Catalogue:
                     proc,
                     aliases=tuple(dict.fromkeys(proc.aliases + ours.aliases)),
                     summary=ours.summary or proc.summary,
-                    common=True,
+                    common=ours.common,
+                    name_en=ours.name_en or proc.name_en,
                     online_level=proc.online_level or ours.online_level,
                 )
             )

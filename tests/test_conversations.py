@@ -168,10 +168,10 @@ def test_a_redelivered_message_gets_no_second_reply(chat):
 
 
 def test_full_document_list_button(chat):
-    chat.say("đăng ký xe máy mới mua cần giấy tờ gì")
+    chat.say("đăng ký thường trú cần giấy tờ gì")
     docs = next(p for p in chat.payloads() if p.startswith("docs:"))
     chat.press(docs)
-    assert "5." in chat.text
+    assert chat.text.count("•") > 5  # every row of the record, not the card's first few
 
 
 def test_two_citizens_do_not_share_state(engine):
