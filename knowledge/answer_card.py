@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from knowledge.document_list import summarise
+from knowledge.document_list import DocumentSummary, summarise
 from knowledge.facets import Facet
 from knowledge.fees import read_fee
 from knowledge.places import place_for
@@ -29,7 +29,9 @@ _LABELS = {
         "steps": "Tóm tắt",
         "free": "Miễn phí",
         "unknown": "Chưa có thông tin, vui lòng hỏi cán bộ",
-        "more": "… và {n} giấy tờ khác (bấm «Xem đủ giấy tờ»)",
+        "more": "… còn {rest} (bấm «Xem đủ giấy tờ»)",
+        "more_papers": "{n} giấy tờ khác",
+        "more_notes": "{n} ghi chú",
         "online_yes": "Có thể nộp trực tuyến tại Cổng Dịch vụ công quốc gia (đường dẫn bên dưới).",
         "online_no": (
             "Thủ tục này chưa nhận hồ sơ trực tuyến; vui lòng nộp trực tiếp hoặc qua bưu chính."
@@ -44,7 +46,9 @@ _LABELS = {
         "steps": "In short",
         "free": "Free",
         "unknown": "Not stated; please ask the desk",
-        "more": "… and {n} more (tap «All documents»)",
+        "more": "… {rest} more (tap «All documents»)",
+        "more_papers": "{n} papers",
+        "more_notes": "{n} remarks",
         "online_yes": "You can file online on the National Public Service Portal (link below).",
         "online_no": "This procedure cannot be filed online yet; please file in person or by post.",
     },
@@ -133,6 +137,14 @@ def _rows(
     return lines, facts
 
 
+def _more_line(summary: DocumentSummary, labels: dict[str, str]) -> str:
+    """ "… còn 3 giấy tờ khác, 25 ghi chú": what the full list adds, papers and remarks apart."""
+    notes = summary.hidden - summary.hidden_papers
+    parts = [labels["more_papers"].format(n=summary.hidden_papers)] if summary.hidden_papers else []
+    parts += [labels["more_notes"].format(n=notes)] if notes else []
+    return labels["more"].format(rest=", ".join(parts))
+
+
 def build_card(
     procedure: Procedure,
     facets: list[Facet] | None = None,
@@ -157,7 +169,7 @@ def build_card(
         if facet == "documents":
             summary = summarise(procedure.documents, lang, max_documents)
             hidden = summary.hidden
-            lines = summary.lines + ((labels["more"].format(n=hidden),) if hidden else ())
+            lines = summary.lines + ((_more_line(summary, labels),) if hidden else ())
             facts = [CardFact("documents", d.name, "thanh_phan_ho_so") for d in summary.shown]
         elif facet in ("fee", "time"):
             if facet == "fee":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge.schema import Document
+from knowledge.text import fold
 from knowledge.times import shorten
 
 CARD_NAME_CHARS = 140  # a name longer than this is cut on the card (never in the full list)
@@ -44,6 +45,7 @@ class DocumentSummary:
     lines: tuple[str, ...]
     shown: tuple[Document, ...]
     hidden: int
+    hidden_papers: int = 0  # of ``hidden``, papers (the rest are remarks)
 
 
 def kind_text(document: Document, lang: str = "vi") -> str:
@@ -80,6 +82,14 @@ def _grouped(documents: tuple[Document, ...], lang: str, limit: int | None) -> l
     return lines
 
 
+_CONDITIONAL_OPENINGS = ("truong hop", "neu ", "doi voi")
+
+
+def is_conditional(document: Document) -> bool:
+    """A paper the record asks for only in a particular case ("Trường hợp …", "Nếu …")."""
+    return fold(document.name).startswith(_CONDITIONAL_OPENINGS)
+
+
 def is_note(document: Document) -> bool:
     """A row the record lists with "0 bản chính": a remark on the file, not a paper."""
     return document.count == 0
@@ -94,7 +104,8 @@ def summarise(documents: tuple[Document, ...], lang: str, max_rows: int) -> Docu
         return DocumentSummary((words["none"],), (), 0)
     papers = tuple(d for d in documents if not is_note(d)) or documents
     # The papers everyone hands in first, then those of particular cases, then those shown.
-    shown = tuple(sorted(papers, key=lambda d: (d.present_only, bool(d.group))))[:max_rows]
+    order = sorted(papers, key=lambda d: (d.present_only, bool(d.group), is_conditional(d)))
+    shown = tuple(order[:max_rows])
     lines = _grouped(shown, lang, CARD_NAME_CHARS)
     hidden = len(documents) - len(shown)
     if hidden:
@@ -105,7 +116,8 @@ def summarise(documents: tuple[Document, ...], lang: str, max_rows: int) -> Docu
         if notes:
             extra += words["count_notes"].format(k=notes)
         lines.insert(0, words["count"].format(n=submit, shown=extra, k=len(shown)))
-    return DocumentSummary(tuple(lines), shown, hidden)
+    hidden_papers = sum(not is_note(d) for d in documents) - sum(not is_note(d) for d in shown)
+    return DocumentSummary(tuple(lines), shown, hidden, hidden_papers)
 
 
 def full_lines(documents: tuple[Document, ...], lang: str = "vi") -> list[str]:

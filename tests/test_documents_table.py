@@ -70,3 +70,26 @@ def test_a_form_number_and_a_count_glued_together_are_told_apart():
     form, request = parse_documents(text)
     assert form.name.endswith("53/2025/TT-BCA)") and form.form == "1.MuCT01.doc"
     assert request.name == "Đơn đăng ký biến động theo Mẫu số 18" and request.original
+
+
+def test_the_card_lists_papers_everyone_needs_before_those_of_a_particular_case():
+    from knowledge.schema import Document
+
+    rows = (
+        Document("Trường hợp ủy quyền thì nộp văn bản ủy quyền", True, 1),
+        Document("Nếu đã có bản điện tử thì không phải nộp bản giấy", True, 0),
+        Document("Trường hợp người nước ngoài thì nộp hộ chiếu", True, 1),
+        Document("Tờ khai theo mẫu", True, 1),
+        Document("Giấy xác nhận của cơ sở y tế", True, 1),
+        Document("Đối với hồ sơ trực tuyến, bản chụp phải rõ nét", True, 0),
+    )
+    procedure = Procedure("9.999999", "Thủ tục thử", ("commune",), "Hộ tịch", documents=rows)
+    card = build_card(procedure, ["documents"], max_documents=3).render()
+    first, second, third = [line for line in card.splitlines() if line.startswith("• ")]
+    assert (first, second) == (
+        "• Tờ khai theo mẫu (1 bản chính)",
+        "• Giấy xác nhận của cơ sở y tế (1 bản chính)",
+    )
+    assert third.startswith("• Trường hợp")
+    # what the full list adds is counted as it is: one paper, two remarks, not "3 papers"
+    assert "còn 1 giấy tờ khác, 2 ghi chú" in card
