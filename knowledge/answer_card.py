@@ -46,7 +46,7 @@ _LABELS = {
         "steps": "In short",
         "free": "Free",
         "unknown": "Not stated; please ask the desk",
-        "more": "… {rest} more (tap «All documents»)",
+        "more": "… plus {rest} (tap «All documents»)",
         "more_papers": "{n} papers",
         "more_notes": "{n} remarks",
         "online_yes": "You can file online on the National Public Service Portal (link below).",

@@ -23,4 +23,6 @@ def test_english_card_and_long_document_lists_are_summarised():
     card = build_card(birth, ["documents"], "en", max_documents=2)
     assert card.sections[0].title == "Documents to prepare"
     assert card.hidden_documents == len(birth.documents) - 2
-    assert f"and {len(birth.documents) - 2} more" in card.render()
+    notes = sum(d.count == 0 for d in birth.documents)
+    papers = len(birth.documents) - notes - 2
+    assert f"… plus {papers} papers, {notes} remarks (tap «All documents»)" in card.render()
