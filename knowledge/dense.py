@@ -8,6 +8,7 @@ Nothing here downloads anything.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -157,11 +158,14 @@ class SentenceTransformerEncoder:
 
 
 def model_fingerprint(folder: Path) -> str:
-    """A short key that changes whenever any file of the model folder is rewritten (each
-    file's relative path, size and modification time; the weights are not read)."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    stamps = [f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
-    return content_key(b"st-model-folder", stamps)[:12]
+    """A short key of everything in the model folder (each file's relative path and bytes):
+    equal only for the same model, whatever its folder is called or when it was written."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\x00")
+        with path.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()[:12]
 
 
 def load_encoder(spec: str | None) -> Encoder | None:

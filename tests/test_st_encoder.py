@@ -7,6 +7,7 @@ converter's version), so only the first run on a machine pays for the conversion
 
 from __future__ import annotations
 
+import shutil
 import struct
 from pathlib import Path
 
@@ -115,6 +116,9 @@ def test_a_model_rewritten_in_place_does_not_reuse_the_old_vectors(tmp_path):
     assert model_fingerprint(folder) == before
     (folder / "model.safetensors").write_bytes(b"new weights")  # same size, new content
     assert model_fingerprint(folder) != before
+    copy = tmp_path / "elsewhere" / "model"
+    shutil.copytree(folder, copy)
+    assert model_fingerprint(copy) == model_fingerprint(folder)
 
 
 def test_q4_blocks_dequantise_to_scale_times_nibble_minus_eight():
