@@ -26,7 +26,7 @@ from knowledge.e5_weights import (
 )
 from knowledge.files import content_key
 
-BUILD_VERSION = b"motcua-st-e5/1"  # bump when the folder this writes changes
+BUILD_VERSION = b"motcua-st-e5/2"  # bump when the folder this writes changes
 QUERY_PREFIX, PASSAGE_PREFIX = "query: ", "passage: "
 
 
@@ -108,6 +108,8 @@ def write_model(packed: PackedModel, out: Path) -> Path:
         type_vocab_size=shape.type_vocab_size,
         layer_norm_eps=shape.layer_norm_eps,
         pad_token_id=vocabulary.pad,
+        bos_token_id=vocabulary.bos,
+        eos_token_id=vocabulary.eos,
     )
     transformer_dir = out.with_name(out.name + ".transformer")
     shutil.rmtree(transformer_dir, ignore_errors=True)
