@@ -1,4 +1,4 @@
-"""Fine-tuning the converted e5 model on question/procedure pairs made from the catalogue.
+"""Experiment: fine-tuning the converted e5 model on question/procedure pairs from the catalogue.
 
 Every pair comes from a record's own fields, so what is learned covers all procedures and no
 evaluation question: the procedure's name as a citizen would say it (without "Thủ tục",
@@ -6,19 +6,31 @@ lower case, sometimes without diacritics), its curated aliases, and the paper it
 ("xin giấy khai sinh"), each against the passage the retriever encodes for that procedure.
 Training is sentence-transformers' own trainer with in-batch negatives
 (MultipleNegativesRankingLoss); the word embeddings stay frozen, so only the transformer
-layers change. Needs the ``st`` extra plus ``datasets`` and ``accelerate``.
+layers change. Needs the ``st`` extra plus ``datasets`` and ``accelerate``
+(``pip install "sentence-transformers[train]"``). Not shipped: on the shared 2 cores it did
+not beat the base model (docs/retrieval.md, "sentence-transformers").
+
+    nice -n 15 python bench/st_finetune.py BASE OUT --minutes 14 --threads 2
+    python bench/st_encoder.py st:BASE st:OUT
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from knowledge.schema import Procedure
-from knowledge.text import fold
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge.catalogue_files import load_catalogue  # noqa: E402
+from knowledge.retriever import _dense_text  # noqa: E402
+from knowledge.schema import Procedure  # noqa: E402
+from knowledge.text import fold  # noqa: E402
 
 _LEADING = re.compile(r"^(thủ tục|tthc)\s+", re.IGNORECASE)
 
@@ -132,3 +144,33 @@ def finetune(
     model.max_seq_length = 512
     model.save(str(out))
     return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="fine-tune a converted e5 model (experiment)")
+    parser.add_argument("base", help="the sentence-transformers folder to start from")
+    parser.add_argument("out", help="where to write the fine-tuned folder")
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--minutes", type=float, default=14.0, help="wall-time budget")
+    parser.add_argument("--steps", type=int, default=2000, help="at most this many batches")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    catalogue = load_catalogue(Path(args.shared) / "catalogue" / "dvc-national-2026.jsonl.gz")
+    pairs = derive_pairs(catalogue, _dense_text)
+    print(f"{len(pairs)} pairs from {len(catalogue)} procedures", flush=True)
+    finetune(
+        Path(args.base),
+        Path(args.out),
+        pairs,
+        max_steps=args.steps,
+        max_minutes=args.minutes,
+        log=lambda line: print(line, flush=True),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
