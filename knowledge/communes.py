@@ -176,17 +176,17 @@ class CommuneDirectory:
         """A place named inside a message: with its kind word, after a word of place, or by
         its full name as written. The most precise one when several are named."""
         words = _words(text)
-        found: list[tuple[tuple[int, int], Mention]] = []
+        found: list[tuple[tuple[int, bool, int], Mention]] = []
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
                 span = words[start : start + size]
                 entries = self._by_key.get(tuple(w.folded for w in span))
                 if not entries:
                     continue
-                mention = self._in_context(normalize(text), words, start, size, entries)
-                if mention is not None:
-                    settled = mention.place.commune is not None
-                    found.append(((settled, size), mention))
+                seen = self._in_context(normalize(text), words, start, size, entries)
+                if seen is not None:
+                    mention, strength = seen
+                    found.append(((strength, mention.place.commune is not None, size), mention))
                     break
         return max(found, key=lambda f: f[0])[1] if found else None
 
@@ -215,7 +215,9 @@ class CommuneDirectory:
 
     def _in_context(
         self, text: str, words: list[_Word], start: int, size: int, entries: list[_Entry]
-    ) -> Mention | None:
+    ) -> tuple[Mention, int] | None:
+        """The mention at ``start`` if its context makes it a place, with how surely: 2 after
+        its kind word, 1 as written, 0 after a word of place only."""
         span = words[start : start + size]
         kind, kind_size = _kind_before(words, start)
         before = words[start - 1].folded if start else ""
@@ -231,7 +233,10 @@ class CommuneDirectory:
         if not (kind or after_place_word or as_written):
             return None
         place = _best(entries, kind)
-        return Mention(place, text, mention_start, span[-1].end) if place else None
+        if place is None:
+            return None
+        strength = 2 if kind else 1 if (typed or as_written) else 0
+        return Mention(place, text, mention_start, span[-1].end), strength
 
 
 @dataclass(frozen=True, slots=True)
