@@ -260,10 +260,10 @@ class _Turn:
                 commune = self.places.by_code(options[number - 1])
                 return self._place_known(commune) if commune else [self._not_found_reply()]
             return self._answer_code(self.state.choices[number - 1], self.state.facets)
-        # A reply to "which commune?", or given while a choice is pending, is a place first;
-        # elsewhere a message that is nothing but a place is one too.
-        expecting = bool(self.state.awaiting_commune or options)
-        place = self.places.place_in_reply(self.text, fuzzy=expecting)
+        # A message that is nothing but a place is read as one, before any search; in reply to
+        # "which commune?" a typo is forgiven and a bare one-syllable name is taken too.
+        asked_where = bool(self.state.awaiting_commune or self.state.place_options)
+        place = self.places.place_in_reply(self.text, expected=asked_where)
         if place is not None:
             return self._on_place(place)
         self.state.awaiting_commune = False

@@ -190,10 +190,10 @@ class CommuneDirectory:
                     break
         return max(found, key=lambda f: f[0])[1] if found else None
 
-    def place_in_reply(self, text: str, fuzzy: bool = False) -> Place | None:
+    def place_in_reply(self, text: str, expected: bool = False) -> Place | None:
         """The place a reply names when the reply is nothing but that place ("Từ Sơn",
-        "em ở thị trấn Chờ ạ", "huyện Yên Phong"). ``fuzzy`` also forgives a typo or two (for
-        a reply to "which commune?")."""
+        "em ở thị trấn Chờ ạ", "huyện Yên Phong"). ``expected`` (a reply to "which commune?")
+        also forgives a typo or two and takes a one-syllable name typed without accents."""
         words = _words(text)
         mention = self.find(text)
         if mention is not None:
@@ -206,9 +206,11 @@ class CommuneDirectory:
         kind, core = _leading_kind(core)
         key = tuple(w.folded for w in core)
         entries = self._by_key.get(key)
-        typos = len(key) == 1 and not kind and core[0].accented and not _typed_as(core, entries)
-        place = _best(entries, kind) if entries and not typos else None
-        if place is not None or not fuzzy:
+        bare = len(key) == 1 and not kind and not _typed_as(core, entries)
+        if bare and (core[0].accented or not expected):
+            return None  # "chủ", "chỗ" are no places; a bare "cho" is one only when asked
+        place = _best(entries, kind) if entries else None
+        if place is not None or not expected:
             return place
         best = process.extractOne(" ".join(key), self._keys, scorer=fuzz.ratio, score_cutoff=88)
         return _best(self._by_key[tuple(best[0].split())], kind) if best else None
