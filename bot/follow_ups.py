@@ -14,6 +14,7 @@ import math
 from functools import lru_cache
 
 from knowledge.facets import detect_facets
+from knowledge.lexical import terms
 from knowledge.query import COURTESIES, STOPWORDS
 from knowledge.retriever import Retriever, SearchResult
 from knowledge.text import syllables
@@ -58,7 +59,7 @@ def names_another(
     if current in offered:
         return False
     analysed = retriever.analyzer.analyze(rest)
-    words = {t for concept in analysed.concepts for t in concept.tokens}
+    words = set(terms(analysed.content_tokens))  # words and word pairs ("khai_tu")
     distinctive = {t for t in words if _distinctive(retriever, t)}
     if not distinctive:
         return False
@@ -74,7 +75,7 @@ def _distinctive(retriever: Retriever, word: str) -> bool:
 
 
 def _strength(retriever: Retriever, code: str, words: set[str]) -> float:
-    """The weight (IDF) of ``words`` that procedure ``code`` mentions."""
+    """The weight (IDF) of the ``words`` (and word pairs) procedure ``code`` mentions."""
     doc = next((i for i, p in enumerate(retriever.procedures) if p.code == code), None)
     if doc is None:
         return 0.0

@@ -83,6 +83,27 @@ def test_a_follow_up_that_names_another_procedure_moves_on(chat):
         assert words in card.text.lower(), (text, card.text[:120])
 
 
+def test_naming_another_procedure_by_what_citizens_call_it_moves_on(hybrid_retriever, store):
+    """After any procedure, "còn <what citizens call another one> thì <facet>?" leaves it:
+    every embedded procedure with a curated alias, asked after the next one in code order."""
+    engine = Engine(hybrid_retriever, store, flood_limit=1000)
+    procedures = sorted(embedded_catalogue(), key=lambda p: p.code)
+    moved, stuck = 0, []
+    named = [(i, p) for i, p in enumerate(procedures) if p.aliases]
+    for i, other in named:
+        current = procedures[(i + 1) % len(procedures)]
+        chat = Chat(engine, user=f"citizen-{other.code}")
+        chat.press(f"pick:{current.code}")
+        accented, _ = PHRASINGS[i % len(PHRASINGS)]
+        chat.say(f"còn {other.aliases[0]} thì {accented}")
+        if chat.replies[0].procedure_code != current.code:
+            moved += 1
+        else:
+            stuck.append((current.code, chat.replies[0].text[:60]))
+    assert len(named) >= 30
+    assert moved / len(named) >= 0.95, stuck
+
+
 def test_a_short_follow_up_keeps_the_answer_short(chat):
     """The follow-up answers what was asked, not the whole card again."""
     chat.say("đăng ký khai tử cần giấy tờ gì")
