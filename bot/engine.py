@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot import answers, feedback_flow, follow_ups
+from bot import answers, feedback_flow, follow_ups, place_replies
 from bot.intents import Recognised, recognise
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import HOTLINE, OFFICE_HOURS, say
@@ -275,14 +275,7 @@ class _Turn:
         if place.commune is not None:
             return self._place_known(place.commune, place)
         self.state.place_options = [unit.code for unit in place.units]
-        return [self._place_options_reply(place)]
-
-    def _place_options_reply(self, place: Place) -> Reply:
-        key = "place_which" if place.old else "place_which_now"
-        lines = [say(self.lang, key, place=place.said)]
-        lines += [f"{n}. {unit.name}" for n, unit in enumerate(place.units, start=1)]
-        buttons = tuple(Button(unit.name, f"commune:{unit.code}") for unit in place.units)
-        return Reply("\n".join(lines), buttons)
+        return [place_replies.which_reply(place, self.lang)]
 
     def _place_known(self, commune: Commune, place: Place | None = None) -> list[Reply]:
         """Remember the citizen's unit (replacing any earlier one) and carry on: the place
@@ -291,7 +284,7 @@ class _Turn:
         self.state.place_options = []
         replies = []
         if place is not None and place.old:
-            replies.append(Reply(say(self.lang, "place_renamed", old=place.said, new=commune.name)))
+            replies.append(place_replies.renamed_reply(place, commune, self.lang))
         procedure = self.engine.retriever.catalogue.get(self.state.procedure or "")
         if self.state.choices:
             codes = self.state.choices
@@ -375,10 +368,7 @@ class _Turn:
         if not self.district:
             return Reply(say(self.lang, "ask_commune"))
         self.state.place_options = [unit.code for unit in self.district]
-        lines = [say(self.lang, "ask_commune")]
-        lines += [f"{n}. {unit.name}" for n, unit in enumerate(self.district, start=1)]
-        buttons = tuple(Button(unit.name, f"commune:{unit.code}") for unit in self.district)
-        return Reply("\n".join(lines), buttons)
+        return place_replies.units_reply(say(self.lang, "ask_commune"), self.district)
 
     def _rate(self, code: str | None, helpful: bool) -> list[Reply]:
         if not code:

@@ -167,11 +167,6 @@ class CommuneDirectory:
         place = self.place_in_reply(text)
         return place.commune if place else None
 
-    def mentioned_in(self, text: str) -> Commune | None:
-        """Today's unit named inside a longer message, when it names exactly one."""
-        mention = self.find(text)
-        return mention.place.commune if mention else None
-
     def find(self, text: str) -> Mention | None:
         """A place named inside a message: with its kind word, after a word of place, or by
         its full name as written. The most precise one when several are named."""
