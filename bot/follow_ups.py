@@ -25,7 +25,8 @@ CONNECTIVES = frozenset("co con sao xong nhanh lieu vay the thi nua them nhi ha"
 # Words for filing and paying that every procedure shares ("nộp hồ sơ", "mẫu đơn", "tiền",
 # "online"): outside a cue phrase too, they ask about the procedure rather than name one.
 FILING_WORDS = frozenset(
-    "nop ho so giay to mau don tien phi le online truc tuyen mang web website app".split()
+    """nop ho so giay to mau don tien phi le online truc tuyen mang web website app
+    apply application submit file filing lodge send take get done""".split()
 )
 # A word found in more than this share of the catalogue's procedures names none of them.
 DISTINCTIVE_SHARE = 0.15

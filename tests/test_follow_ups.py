@@ -112,3 +112,21 @@ def test_a_short_follow_up_keeps_the_answer_short(chat):
     assert chat.replies[0].procedure_code == code
     assert facet_title(code, "fee") in chat.text
     assert facet_title(code, "documents") not in chat.text
+
+
+def test_english_follow_ups_stay_and_an_english_topic_moves_on(chat):
+    chat.say("How do I register a marriage?")
+    code = chat.replies[0].procedure_code
+    for text, facet in [
+        ("can I apply online?", "online"),
+        ("how long will it take", "time"),
+        ("what papers do I need", "documents"),
+        ("where do I submit it?", "place"),
+    ]:
+        chat.say(text)
+        assert chat.replies[0].procedure_code == code, text
+        procedure = embedded_catalogue().get(code)
+        assert build_card(procedure, [facet], "en").sections[0].title in chat.text, text
+    chat.say("and a passport, how much is it")
+    assert chat.replies[0].procedure_code != code
+    assert "hộ chiếu" in chat.text.lower()
