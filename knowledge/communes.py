@@ -2,11 +2,12 @@
 place a citizen names.
 
 A unit is recognised by its name with its kind word ("xã Yên Phong", "phường Chũ", "thị trấn
-Chờ", "huyện Yên Phong"), after a word of place ("ở Chũ", "tại Từ Sơn"), by its full name typed
-as written ("Từ Sơn"), or when a whole reply is the name ("tu son"). Never by one folded
-syllable inside a phrase: "chữ ký" and "chủ hộ" fold to "chu ky", "chu ho" but name no place.
-Names from before 1 July 2025 (313 old communes, wards and towns, 18 old districts) lead to the
-unit of today; an old district, or an old name several units share, leads to a choice.
+Chờ", "huyện Yên Phong"), after a word of place ("ở Chũ", "tại Từ Sơn"), by its full name
+written as names are ("Từ Sơn"), or when a whole reply is the name ("tu son"). Never by one
+folded syllable inside a phrase: "chữ ký" and "chủ hộ" fold to "chu ky", "chu ho" but name no
+place. Names from before 1 July 2025 (313 old communes, wards and towns, 18 old districts) lead
+to the unit of today; inside a message they need their kind word, in reply to "which commune?"
+they don't. An old district, or an old name several units share, leads to a choice.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ _FULL_KINDS = {  # how names begin in the data files, folded
 }
 # Words that put a place after them: "ở Chũ", "tại Từ Sơn", "thuộc xã …".
 _PLACE_WORDS = frozenset({"o", "tai", "thuoc"})
+# Kind and place words as written with accents ("phương" is no "phường", "tài" no "tại").
+_ACCENTED = frozenset("xã phường thị trấn huyện thành phố ở tại thuộc".split())
 # What may come before and after a place in a reply that is nothing but the place ("em ở Từ
 # Sơn ạ", "không, mình ở phường Kinh Bắc", "Từ Sơn, Bắc Ninh").
 _LEADING = frozenset(
@@ -167,15 +170,19 @@ class CommuneDirectory:
         place = self.place_in_reply(text)
         return place.commune if place else None
 
-    def find(self, text: str) -> Mention | None:
+    def find(self, text: str, old_bare: bool = False) -> Mention | None:
         """A place named inside a message: with its kind word, after a word of place, or by
-        its full name as written. The most precise one when several are named."""
+        its full name as written ("Từ Sơn"). The most precise one when several are named.
+        A name from before 2025 needs its kind word ("xã Đông Phong"; "Bình Dương" alone is
+        a province elsewhere) unless ``old_bare``."""
         words = _words(text)
         found: list[tuple[tuple[int, bool, int], Mention]] = []
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
                 span = words[start : start + size]
-                entries = self._by_key.get(tuple(w.folded for w in span))
+                entries = self._by_key.get(tuple(w.folded for w in span), [])
+                if not old_bare and not _kind_before(words, start)[0]:
+                    entries = [e for e in entries if not e.old]
                 if not entries:
                     continue
                 seen = self._in_context(normalize(text), words, start, size, entries)
@@ -190,7 +197,7 @@ class CommuneDirectory:
         "em ở thị trấn Chờ ạ", "huyện Yên Phong"). ``expected`` (a reply to "which commune?")
         also forgives a typo or two and takes a one-syllable name typed without accents."""
         words = _words(text)
-        mention = self.find(text)
+        mention = self.find(text, old_bare=expected)
         if mention is not None:
             outside = [w.folded for w in words if w.end <= mention.start or w.start >= mention.end]
             if all(w in _LEADING or w in _TRAILING or w in ("bac", "ninh") for w in outside):
@@ -201,6 +208,8 @@ class CommuneDirectory:
         kind, core = _leading_kind(core)
         key = tuple(w.folded for w in core)
         entries = self._by_key.get(key)
+        if entries and not (kind or expected):
+            entries = [e for e in entries if not e.old]
         bare = len(key) == 1 and not kind and not _typed_as(core, entries)
         if bare and (core[0].accented or not expected):
             return None  # "chủ", "chỗ" are no places; a bare "cho" is one only when asked
@@ -225,8 +234,14 @@ class CommuneDirectory:
         after = words[start + size] if start + size < len(words) else None
         typed = _typed_as(span, entries)
         unaccented_end = after is None and not span[0].accented
-        after_place_word = before in _PLACE_WORDS and (size > 1 or typed or unaccented_end)
-        as_written = size > 1 and (typed or all(w.raw[0].isupper() for w in span))
+        place_word = start > 0 and before in _PLACE_WORDS and _as_kind(words[start - 1])
+        after_place_word = place_word and (size > 1 or typed or unaccented_end)
+        # A name as names are written: capitalised, accents as in the name (or none), and not
+        # the start of a longer name ("đồng Việt Nam", "chấp thuận thành lập" are no places).
+        capitalised = all(w.raw[0].isupper() for w in span)
+        longer = after is not None and after.raw[0].isupper()
+        accents = typed or not any(w.accented for w in span)
+        as_written = size > 1 and capitalised and accents and not longer
         if not (kind or after_place_word or as_written):
             return None
         place = _best(entries, kind)
@@ -257,10 +272,16 @@ def _kind_before(words: list[_Word], start: int) -> tuple[str, int]:
     """The kind word just before position ``start`` and how many words it takes."""
     for size in (2, 1):
         if start >= size:
-            kind = _KIND_WORDS.get(tuple(w.folded for w in words[start - size : start]))
-            if kind:
+            kind_words = words[start - size : start]
+            kind = _KIND_WORDS.get(tuple(w.folded for w in kind_words))
+            if kind and all(_as_kind(w) for w in kind_words):
                 return kind, size
     return "", 0
+
+
+def _as_kind(word: _Word) -> bool:
+    """Whether a kind or place word was typed as one (or without accents)."""
+    return not word.accented or word.raw.lower() in _ACCENTED
 
 
 def _strip_reply_words(words: list[_Word]) -> list[_Word]:

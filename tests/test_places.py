@@ -159,6 +159,19 @@ def test_one_folded_syllable_inside_a_phrase_names_no_place(phrase):
         assert directory.find(text) is None, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chấp thuận thành lập văn phòng đại diện",  # "thuận thành" inside a phrase
+        "kiểm định phương tiện phòng cháy",  # "phương" is no "phường"
+        "hàng hóa dưới năm triệu đồng Việt Nam",  # the start of a longer name
+        "em làm công nhân ở Bình Dương",  # a pre-2025 commune's name, but no kind word
+    ],
+)
+def test_names_that_are_words_of_a_phrase_are_no_place(text):
+    assert bac_ninh().find(text) is None
+
+
 def test_every_unit_of_today_is_found_by_its_full_name_and_by_its_kind_word():
     directory = bac_ninh()
     assert len(directory) == 99
