@@ -165,7 +165,7 @@ def test_one_folded_syllable_inside_a_phrase_names_no_place(phrase):
         "chấp thuận thành lập văn phòng đại diện",  # "thuận thành" inside a phrase
         "kiểm định phương tiện phòng cháy",  # "phương" is no "phường"
         "hàng hóa dưới năm triệu đồng Việt Nam",  # the start of a longer name
-        "em làm công nhân ở Bình Dương",  # a pre-2025 commune's name, but no kind word
+        "gia đình tôi chuyển về từ Bình Dương",  # a pre-2025 name without its kind word
     ],
 )
 def test_names_that_are_words_of_a_phrase_are_no_place(text):
