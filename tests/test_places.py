@@ -98,7 +98,7 @@ def test_a_commune_named_later_replaces_the_remembered_one(chat):
 
 
 def test_a_place_given_while_a_choice_is_pending_is_read_as_a_place(chat):
-    chat.say("báo mất hộ chiếu")
+    chat.say("lỡ làm mất hộ chiếu")
     picks = [p for p in chat.payloads() if p.startswith("pick:")]
     assert len(picks) >= 2
     chat.say("tu son")
