@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot import answers, feedback_flow
+from bot import answers, feedback_flow, follow_ups, place_replies
 from bot.intents import Recognised, recognise
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import HOTLINE, OFFICE_HOURS, say
@@ -31,9 +31,9 @@ from feedback.conversations import (
     saved_values,
 )
 from feedback.store import DeferredWrites, Store
-from knowledge.communes import CommuneDirectory, bac_ninh
+from knowledge.communes import Commune, CommuneDirectory, Place, bac_ninh
 from knowledge.query import guess_language
-from knowledge.retriever import Retriever, SearchResult
+from knowledge.retriever import Hit, Retriever, SearchResult
 from knowledge.text import fold
 
 MAX_FAILURES = 2  # consecutive unanswered questions before staff are called in
@@ -82,8 +82,15 @@ class Engine:
         recognised = recognise(text) if text else Recognised("question")
         search = None
         if not incoming.payload and text and recognised.intent == "question":
-            search = self.retriever.search(text)
+            query = self.query_text(text)
+            search = self.retriever.search(query) if query else None
         return Prepared(incoming, recognised, search)
+
+    def query_text(self, text: str) -> str:
+        """What to search for: the message without the place it names ("… ở phường Từ
+        Sơn"), or nothing when the message is only a place."""
+        mention = self.communes.find(text)
+        return mention.rest if mention is not None else text
 
     def turn(
         self,
@@ -170,6 +177,8 @@ class _Turn:
         self.text = incoming.text.strip()
         self.payload = incoming.payload
         self.folded = " ".join(fold(self.text).strip(" .!?").split())
+        self.places = engine.communes
+        self.district: tuple[Commune, ...] = ()  # units of an old district the message names
 
     @property
     def lang(self) -> str:
@@ -206,6 +215,9 @@ class _Turn:
         kind, _, rest = payload.partition(":")
         if kind == "pick":
             return self._answer_code(rest, self.state.facets)
+        if kind == "commune":
+            commune = self.places.by_code(rest)
+            return self._place_known(commune) if commune else None
         if kind == "rate":
             verdict, _, code = rest.partition(":")
             return self._rate(code or self.state.procedure, verdict == "up")
@@ -244,28 +256,77 @@ class _Turn:
             ]
         if intent == "rate" and self.state.procedure:
             return self._rate(self.state.procedure, bool(recognised.helpful))
-        if intent == "choice" and self.state.choices:
+        options = self.state.place_options or self.state.choices
+        if intent == "choice" and options:
             number = recognised.number or 0
-            if not 1 <= number <= len(self.state.choices):
+            if not 1 <= number <= len(options):
                 return [Reply(say(self.lang, "choice_invalid", n=str(number)))]
+            if self.state.place_options:
+                commune = self.places.by_code(options[number - 1])
+                return self._place_known(commune) if commune else [self._not_found_reply()]
             return self._answer_code(self.state.choices[number - 1], self.state.facets)
-        if self.state.awaiting_commune:
-            self.state.awaiting_commune = False
-            commune = self.engine.communes.match(self.text)
-            if commune is not None:
-                self.state.commune = commune.name
-                return self._answer_code(self.state.procedure, ["place"], with_rating=False)
+        # A message that is nothing but a place is read as one, before any search; in reply to
+        # "which commune?" a typo is forgiven and a bare one-syllable name is taken too.
+        asked_where = bool(self.state.awaiting_commune or self.state.place_options)
+        place = self.places.place_in_reply(self.text, expected=asked_where)
+        if place is not None:
+            return self._on_place(place)
+        self.state.awaiting_commune = False
+        self.state.place_options = []
         return self._question()
+
+    def _on_place(self, place: Place) -> list[Reply]:
+        """The citizen named a place: remember today's unit, or ask which one it is."""
+        if place.commune is not None:
+            return self._place_known(place.commune, place)
+        self.state.place_options = [unit.code for unit in place.units]
+        return [place_replies.which_reply(place, self.lang)]
+
+    def _place_known(self, commune: Commune, place: Place | None = None) -> list[Reply]:
+        """Remember the citizen's unit (replacing any earlier one) and carry on: the place
+        of the procedure being discussed, or the choice still pending."""
+        self.state.commune = commune.name
+        self.state.place_options = []
+        replies = []
+        if place is not None and place.old:
+            replies.append(place_replies.renamed_reply(place, commune, self.lang))
+        procedure = self.engine.retriever.catalogue.get(self.state.procedure or "")
+        if self.state.choices:
+            codes = self.state.choices
+            replies.append(Reply(say(self.lang, "place_noted", commune=commune.name)))
+            replies.append(self._choices_again(codes))
+        elif procedure is not None and answers.is_commune_level(procedure):
+            self.state.awaiting_commune = False
+            replies += self._answer_code(procedure.code, ["place"], with_rating=False)
+        else:
+            self.state.awaiting_commune = False
+            key = "place_noted" if procedure is not None else "place_noted_topic"
+            replies.append(Reply(say(self.lang, key, commune=commune.name)))
+        return replies
+
+    def _choices_again(self, codes: list[str]) -> Reply:
+        catalogue = self.engine.retriever.catalogue
+        procedures = [p for p in (catalogue.get(code) for code in codes) if p is not None]
+        return answers.choices_reply([Hit(p, 0.0, 0.0, 0.0) for p in procedures], self.lang)
 
     def _question(self) -> list[Reply]:
         retriever = self.engine.retriever
-        result = self.search or retriever.search(self.text)
-        mentioned = self.engine.communes.mentioned_in(self.text)
-        if mentioned is not None:
-            self.state.commune = mentioned.name
+        mention = self.places.find(self.text)
+        asked = mention.rest if mention is not None else self.text
+        result = self.search or retriever.search(asked)
+        if mention is not None and mention.place.commune is not None:
+            self.state.commune = mention.place.commune.name
+        elif mention is not None:  # an old district: which of its communes, if it matters
+            self.district = mention.place.units
         query = result.query
         current = self.state.procedure
-        if current and result.facets and (not query.concepts or result.decision == "abstain"):
+        if (
+            current
+            and result.facets
+            and not follow_ups.names_another(
+                retriever, current, result, follow_ups.remainder(asked)
+            )
+        ):
             return self._answer_code(current, result.facets, follow_up=True)
         if not query.concepts:
             if current:
@@ -292,7 +353,7 @@ class _Turn:
         self.state.procedure = procedure.code
         self.state.choices = []
         self.state.failures = 0
-        commune = self.engine.communes.match(self.state.commune) if self.state.commune else None
+        commune = self.places.by_name(self.state.commune) if self.state.commune else None
         reply = answers.answer_reply(
             procedure, facets, self.lang, commune, with_place=not follow_up
         )
@@ -302,10 +363,17 @@ class _Turn:
         wants_place = not facets or "place" in facets
         if commune is None and "place" in facets and answers.is_commune_level(procedure):
             self.state.awaiting_commune = True
-            replies.append(Reply(say(self.lang, "ask_commune")))
+            replies.append(self._ask_commune())
         elif not wants_place:
             self.state.awaiting_commune = False
         return replies
+
+    def _ask_commune(self) -> Reply:
+        """ "Which commune?": the units of the old district the citizen named, if any."""
+        if not self.district:
+            return Reply(say(self.lang, "ask_commune"))
+        self.state.place_options = [unit.code for unit in self.district]
+        return place_replies.units_reply(say(self.lang, "ask_commune"), self.district)
 
     def _rate(self, code: str | None, helpful: bool) -> list[Reply]:
         if not code:

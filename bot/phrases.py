@@ -45,6 +45,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "full_documents": "Xem đủ giấy tờ",
         "documents_of": "Giấy tờ cho thủ tục {name}:",
         "ask_commune": "Bạn ở xã, phường nào? Mình chỉ đúng nơi nộp hồ sơ cho bạn.",
+        "place_renamed": "{old} (tên trước ngày 1/7/2025) nay thuộc {new}.",
+        "place_which": (
+            "{place} (tên trước ngày 1/7/2025) nay thuộc nhiều xã, phường. Bạn ở xã, phường "
+            "nào? Chọn số hoặc bấm nút:"
+        ),
+        "place_which_now": "Có nhiều nơi tên {place}. Bạn ở xã, phường nào? Chọn số hoặc bấm nút:",
+        "place_noted": "Mình ghi nhận bạn ở {commune}.",
+        "place_noted_topic": "Mình ghi nhận bạn ở {commune}. Bạn cần làm thủ tục gì?",
         "commune_place": (
             "Bạn nộp hồ sơ tại Trung tâm Phục vụ hành chính công {commune} (bộ phận một cửa "
             "của UBND {commune})."
@@ -133,6 +141,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "full_documents": "All documents",
         "documents_of": "Documents for {name}:",
         "ask_commune": "Which commune or ward do you live in? I'll tell you exactly where to file.",
+        "place_renamed": "{old} (its name before 1 July 2025) is now part of {new}.",
+        "place_which": (
+            "{place} (a name from before 1 July 2025) is now split between several communes "
+            "and wards. Which one do you live in? Reply with a number or press a button:"
+        ),
+        "place_which_now": (
+            "Several places are called {place}. Which commune or ward do you live in? Reply "
+            "with a number or press a button:"
+        ),
+        "place_noted": "Noted: you live in {commune}.",
+        "place_noted_topic": "Noted: you live in {commune}. Which procedure can I help with?",
         "commune_place": (
             "File at the Public Administration Service Centre of {commune} (the one-stop desk "
             "of the {commune} People's Committee)."

@@ -29,8 +29,9 @@ class ConversationState:
     choices: list[str] = field(default_factory=list)  # codes offered as numbered choices
     facets: list[str] = field(default_factory=list)  # what the question behind the choices asked
     failures: int = 0  # consecutive questions the bot could not answer
-    awaiting_commune: bool = False
-    commune: str | None = None  # the citizen's commune or ward, once known
+    awaiting_commune: bool = False  # the bot asked "which commune?" and waits for the answer
+    commune: str | None = None  # the citizen's commune or ward, once known (official name)
+    place_options: list[str] = field(default_factory=list)  # unit codes offered to choose from
     feedback: FeedbackDraft | None = None
     recent: list[float] = field(default_factory=list)  # when the latest messages came (flood)
 
@@ -64,4 +65,5 @@ class ConversationState:
         self.facets = []
         self.failures = 0
         self.awaiting_commune = False
+        self.place_options = []
         self.feedback = None

@@ -25,12 +25,22 @@ _CUES: dict[Facet, tuple[str, ...]] = {
         "chuan bi gi",
         "can mang",
         "chuan bi",
+        "can nhung giay to",
+        "giay to nao",
+        "mang theo",
+        "mau don",
+        "don mau",
+        "mau to khai",
+        "to khai mau",
+        "bieu mau",
         "documents",
         "document",
         "papers",
         "what do i need",
         "what is needed",
         "requirements",
+        "form",
+        "forms",
     ),
     "fee": (
         "bao nhieu tien",
@@ -43,12 +53,22 @@ _CUES: dict[Facet, tuple[str, ...]] = {
         "mat tien",
         "mien phi",
         "gia bao nhieu",
+        "bao nhieu",
+        "dong tien",
+        "dong phi",
+        "nop tien",
+        "nop phi",
+        "tra tien",
+        "ton tien",
+        "ton phi",
+        "mat phi",
         "fee",
         "fees",
         "cost",
         "how much",
         "price",
         "charge",
+        "free",
     ),
     "time": (
         "mat bao lau",
@@ -59,10 +79,20 @@ _CUES: dict[Facet, tuple[str, ...]] = {
         "thoi han",
         "khi nao co",
         "bao gio co",
+        "co ket qua",
+        "nhan ket qua",
+        "lay ket qua",
+        "tra ket qua",
+        "bao gio xong",
+        "khi nao xong",
+        "bao lau xong",
+        "may hom",
+        "bao nhieu lau",
         "how long",
         "how many days",
         "processing time",
         "when will",
+        "how soon",
     ),
     "place": (
         "o dau",
@@ -72,8 +102,14 @@ _CUES: dict[Facet, tuple[str, ...]] = {
         "co quan nao",
         "lam o dau",
         "den dau",
+        "tai dau",
+        "o cho nao",
+        "nop ho so o dau",
+        "noi nop",
+        "nop tai",
         "where",
         "which office",
+        "address",
     ),
     "online": (
         "online",
@@ -87,6 +123,10 @@ _CUES: dict[Facet, tuple[str, ...]] = {
         "vneid",
         "website",
         "web",
+        "nop online",
+        "lam online",
+        "nop truc tuyen",
+        "lam truc tuyen",
     ),
     "steps": (
         "the nao",
@@ -105,6 +145,10 @@ _CUES: dict[Facet, tuple[str, ...]] = {
         "process",
     ),
 }
+# Verbs of spending time or money that go with a fee or time cue after them ("mất mấy ngày",
+# "hết bao nhiêu tiền", "tốn bao nhiêu"): part of the cue, not a word of the procedure ("mất"
+# alone is "lost").
+_SPENDING = frozenset({"mat", "het", "ton"})
 _CUE_TOKENS: list[tuple[Facet, tuple[str, ...]]] = sorted(
     ((facet, tuple(cue.split())) for facet, cues in _CUES.items() for cue in cues),
     key=lambda item: -len(item[1]),
@@ -127,6 +171,8 @@ def detect_facets(text: str) -> tuple[list[Facet], set[int]]:
             if tuple(tokens[start : start + size]) == cue and not used.intersection(span):
                 used.update(span)
                 found.append((start, facet))
+                if facet in ("fee", "time") and start and tokens[start - 1] in _SPENDING:
+                    used.add(start - 1)  # "mất mấy ngày", "hết bao nhiêu tiền"
     ordered: list[Facet] = []
     for _, facet in sorted(found):
         if facet not in ordered:
