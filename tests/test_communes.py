@@ -22,7 +22,9 @@ ASK = "xã, phường nào"
 
 def centre_of(text: str) -> str | None:
     """The unit whose centre a reply sends the citizen to."""
-    found = re.search(r"hành chính công ((?:Xã|Phường) [^(]+?) \(", text)
+    found = re.search(
+        r"(?:UBND|Công an|hành chính công) ((?:Xã|Phường) [^(—\n]+?)(?: \(| —|$)", text, re.M
+    )
     return found.group(1) if found else None
 
 
