@@ -15,7 +15,7 @@ from typing import Any
 
 from knowledge.portal_tables import parse_channels, parse_documents
 from knowledge.schema import Catalogue, Level, Procedure
-from knowledge.text import normalize
+from knowledge.text import normalize, visible_nfc
 
 _EMPTY = {"", "--", "không có thông tin", "không có", "không"}
 _LEVELS: dict[str, Level] = {
@@ -116,12 +116,12 @@ def procedure_from_record(record: dict[str, Any]) -> Procedure:
         field=_clean(record.get("linh_vuc")),
         applicants=_clean(record.get("doi_tuong_thuc_hien")),
         agency=_clean(record.get("co_quan_thuc_hien")),
-        documents=parse_documents(record.get("thanh_phan_ho_so") or ""),
-        channels=parse_channels(record.get("cach_thuc_thuc_hien") or ""),
+        documents=parse_documents(visible_nfc(record.get("thanh_phan_ho_so") or "")),
+        channels=parse_channels(visible_nfc(record.get("cach_thuc_thuc_hien") or "")),
         steps=_clean(record.get("trinh_tu_thuc_hien")),
         conditions=_clean(record.get("yeu_cau_dieu_kien")),
         legal_basis=legal,
-        result=_result(record.get("ket_qua_xu_ly") or ""),
+        result=_result(visible_nfc(record.get("ket_qua_xu_ly") or "")),
         url=_clean(record.get("detail_url")),
         online_level=_online_level(record.get("raw_text") or ""),
         decision=_clean(record.get("so_quyet_dinh")),

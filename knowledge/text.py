@@ -32,6 +32,13 @@ def unify_tones(text: str) -> str:
     return unicodedata.normalize("NFC", moved)
 
 
+def visible_nfc(text: str) -> str:
+    """``text`` in NFC without invisible format characters (zero-width spaces, direction marks,
+    byte-order marks) that pages carry inside words; line breaks and spacing are kept."""
+    composed = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in composed if unicodedata.category(ch) != "Cf")
+
+
 def normalize(text: str) -> str:
     """NFC, unified tone placement and collapsed white space; case and diacritics are kept."""
     return " ".join(unify_tones(text).split())

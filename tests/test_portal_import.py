@@ -69,3 +69,14 @@ def test_gzip_and_plain_files_read_the_same(tmp_path):
     assert [p.code for p in import_portal_file(plain)[0]] == [
         p.code for p in import_portal_file(packed)[0]
     ]
+
+
+def test_tables_are_read_in_composed_unicode_without_invisible_marks():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Giấy chứng sinh")
+    table = "Tên giấy tờMẫu đơn, tờ khaiSố lượng" + decomposed + "\u200e1 bản chính"
+    catalogue, _ = import_lines([record(thanh_phan_ho_so=table)])
+    (document,) = catalogue.get("1.000001").documents
+    # the encoder and the matching both see the word as citizens type it
+    assert document.name == "Giấy chứng sinh"
