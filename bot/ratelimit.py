@@ -23,26 +23,15 @@ from limits.strategies import MovingWindowRateLimiter
 KNOWN_SESSIONS = 100_000  # session ids remembered as not new (least recently seen forgotten)
 
 
-class ClientBudget:
-    """Charges each request to its client address; over budget, :meth:`charge_message` gives
-    the 429 answer (with Retry-After) to send instead."""
+class ClientAddress:
+    """Tells a request's client address (see the module's docstring)."""
 
-    def __init__(
-        self,
-        messages_per_minute: int,
-        sessions_per_minute: int,
-        trusted_proxies: Iterable[str] = (),
-    ) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._messages = RateLimitItemPerMinute(max(1, messages_per_minute))
-        self._sessions = RateLimitItemPerMinute(max(1, sessions_per_minute))
+    def __init__(self, trusted_proxies: Iterable[str] = ()) -> None:
         self._proxies: list[IPv4Network | IPv6Network] = [
             ip_network(proxy, strict=False) for proxy in trusted_proxies
         ]
-        self._known: OrderedDict[str, None] = OrderedDict()
 
-    def client(self, request: web.Request) -> str:
-        """The address the request came from (see the module's docstring)."""
+    def __call__(self, request: web.Request) -> str:
         peer = request.remote or ""
         if not self._trusted(peer):
             return peer
@@ -63,6 +52,23 @@ class ClientBudget:
         except ValueError:
             return False
         return any(parsed in network for network in self._proxies)
+
+
+class ClientBudget:
+    """Charges each request to its client address; over budget, :meth:`charge_message` gives
+    the 429 answer (with Retry-After) to send instead."""
+
+    def __init__(
+        self,
+        messages_per_minute: int,
+        sessions_per_minute: int,
+        trusted_proxies: Iterable[str] = (),
+    ) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._messages = RateLimitItemPerMinute(max(1, messages_per_minute))
+        self._sessions = RateLimitItemPerMinute(max(1, sessions_per_minute))
+        self.client = ClientAddress(trusted_proxies)
+        self._known: OrderedDict[str, None] = OrderedDict()
 
     def charge_message(self, request: web.Request, session: str) -> web.Response | None:
         """Count one message, and its session if this worker has not seen it before; None

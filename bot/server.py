@@ -109,7 +109,11 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
     app.router.add_routes(webchat_routes(intake, metrics, budget))
     install_security_headers(app, settings.frame_ancestors)
     runtime.staff = setup_staff_web(
-        app, settings.data_dir, settings.session_key, settings.cookie_secure
+        app,
+        settings.data_dir,
+        settings.session_key,
+        settings.cookie_secure,
+        settings.trusted_proxies,
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
