@@ -14,6 +14,7 @@ from feedback.privacy import mask_pii
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
+from feedback.web.tickets import sees_personal_data
 
 routes = web.RouteTableDef()
 
@@ -69,17 +70,20 @@ async def cases_json(request: web.Request) -> web.Response:
     )
 
 
-def _case_view(store, case_id: int, after: int = 0) -> dict:
+def _case_view(store, case_id: int, viewer: dict, after: int = 0) -> dict:
+    """A case and its conversation; phone and ID numbers masked unless the viewer has taken
+    the case (or is an admin)."""
     with store.session() as session:
         case = session.get(EscalationCase, case_id)
         if case is None:
             raise web.HTTPNotFound(text="no such case")
         conversation = session.get(Conversation, case.conversation_id)
+        unmasked = sees_personal_data(viewer, case.assignee)
         messages = [
             {
                 "id": m.id,
                 "author": m.author,
-                "text": m.text,
+                "text": m.text if unmasked else mask_pii(m.text),
                 "at": local_time(m.created_at, "%H:%M %d/%m"),
             }
             for m in transcript(session, conversation.id)
@@ -106,7 +110,7 @@ def _case_view(store, case_id: int, after: int = 0) -> dict:
 @require()
 async def case_page(request: web.Request) -> web.Response:
     view = await asyncio.to_thread(
-        _case_view, request.app[STAFF].store, int(request.match_info["case_id"])
+        _case_view, request.app[STAFF].store, int(request.match_info["case_id"]), request[USER]
     )
     return await page(request, "case.html", **view)
 
@@ -115,8 +119,9 @@ async def case_page(request: web.Request) -> web.Response:
 @require()
 async def case_messages(request: web.Request) -> web.Response:
     after = int(request.query.get("after", "0") or 0)
+    case_id = int(request.match_info["case_id"])
     view = await asyncio.to_thread(
-        _case_view, request.app[STAFF].store, int(request.match_info["case_id"]), after
+        _case_view, request.app[STAFF].store, case_id, request[USER], after
     )
     return web.json_response({"status": view["case"]["status"], "messages": view["messages"]})
 
