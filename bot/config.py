@@ -64,7 +64,7 @@ class Settings:
     webchat_sessions_per_minute: int = 10  # new web chat sessions per client address
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is read
     frame_ancestors: tuple[str, ...] = ()  # sites that may embed the web chat in a frame
-    encoder_queue: int = 4  # questions waiting for the encoder before others go lexical-only
+    encoder_queue: int = 2  # questions encoded at once in a worker; more go lexical-only
 
     @property
     def cache_dir(self) -> Path:
@@ -115,7 +115,7 @@ class Settings:
             webchat_sessions_per_minute=int(env.get("MOTCUA_WEBCHAT_SESSIONS_PER_MINUTE", "10")),
             trusted_proxies=_words(env.get("MOTCUA_TRUSTED_PROXIES")),
             frame_ancestors=_words(env.get("MOTCUA_FRAME_ANCESTORS")),
-            encoder_queue=int(env.get("MOTCUA_ENCODER_QUEUE", "4")),
+            encoder_queue=int(env.get("MOTCUA_ENCODER_QUEUE", "2")),
         )
 
     def channel_modes(self) -> dict[str, str]:
