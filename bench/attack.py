@@ -115,7 +115,7 @@ async def run(args: argparse.Namespace, with_attack: bool) -> dict:
     base = f"http://127.0.0.1:{args.port}"
     attack = Attack()
     try:
-        await load.wait_healthy(f"{base}/healthz")
+        await load.wait_healthy(f"{base}/healthz", timeout=900)
         platforms = standins.platforms(base)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
             warm_up = load.Tracker()

@@ -76,8 +76,8 @@ RETRIEVER = web.AppKey("retriever", Retriever)
 
 
 def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Application:
-    """The whole server. Platforms without configuration get no webhook (see ``serve``,
-    which points unconfigured platforms at local stand-ins)."""
+    """The whole server. Platforms without configuration get no webhook (``serve
+    --standins`` points them at local stand-ins first)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     metrics = Metrics()
     runtime = Runtime(settings, metrics, Intake(None, None, metrics))  # type: ignore[arg-type]

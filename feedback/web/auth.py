@@ -174,9 +174,11 @@ async def _sign_in(
     """A new session token and the failed tries since the last sign-in, or (None, 0)."""
     global _hashing
 
+    full = _hashing >= HASH_QUEUE  # read on the event loop, which alone changes it
+
     def admit() -> tuple[bool, str | None]:
         with store.session() as db:
-            if not signin_guard.allowed(db, username, address, policy) or _hashing >= HASH_QUEUE:
+            if full or not signin_guard.allowed(db, username, address, policy):
                 signin_guard.record(db, username, address, "refused")
                 return False, None
             user = find_user(db, username)
