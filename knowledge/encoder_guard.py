@@ -1,7 +1,9 @@
 """A bound on the work the encoder may be given: at most ``limit`` questions are encoded at
-once in a process, each cut to ``max_chars``; a question that finds every place taken is not
-queued, it raises :class:`EncoderBusy` at once and the retriever answers it lexical-only.
-Under overload (many long unique messages) answers degrade in quality, not in latency."""
+once in a process, each cut to ``max_chars``, and long ones (over ``long_chars``, which real
+questions rarely are) only in half of those places, so they can never take the whole encoder.
+A question that finds no place is not queued: it raises :class:`EncoderBusy` at once and the
+retriever answers it lexical-only. Under overload (many long unique messages) answers degrade
+in quality, not in latency."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ import numpy as np
 
 from knowledge.dense import Encoder
 
-QUERY_CHARS = 300  # questions are short; the encoder reads at most this much of one
+QUERY_CHARS = 200  # questions are short (the dev set's longest: 81); the encoder reads this much
+LONG_CHARS = 120  # a question longer than this may use only half of the encoder's places
 
 
 class EncoderBusy(RuntimeError):
@@ -21,22 +24,40 @@ class EncoderBusy(RuntimeError):
 class BoundedEncoder:
     """Wraps an :class:`~knowledge.dense.Encoder`; passages (index builds) pass through."""
 
-    def __init__(self, inner: Encoder, limit: int, max_chars: int = QUERY_CHARS) -> None:
+    def __init__(
+        self,
+        inner: Encoder,
+        limit: int,
+        max_chars: int = QUERY_CHARS,
+        long_chars: int = LONG_CHARS,
+    ) -> None:
         self.inner = inner
         self.name = inner.name  # the embedding cache is keyed by the model, not the wrapper
         self.limit = max(1, limit)
         self.max_chars = max_chars
+        self.long_chars = long_chars
         self._places = threading.BoundedSemaphore(self.limit)
+        self._long_places = threading.BoundedSemaphore(max(1, self.limit // 2))
         self.refused = 0  # questions sent lexical-only because the encoder was full
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        if not self._places.acquire(blocking=False):
-            self.refused += 1
-            raise EncoderBusy(f"{self.limit} questions are being encoded already")
+        long = any(len(text) > self.long_chars for text in texts)
+        if long and not self._long_places.acquire(blocking=False):
+            self._refuse("long questions")
         try:
-            return self.inner.encode_queries([text[: self.max_chars] for text in texts])
+            if not self._places.acquire(blocking=False):
+                self._refuse("questions")
+            try:
+                return self.inner.encode_queries([text[: self.max_chars] for text in texts])
+            finally:
+                self._places.release()
         finally:
-            self._places.release()
+            if long:
+                self._long_places.release()
+
+    def _refuse(self, kind: str) -> None:
+        self.refused += 1
+        raise EncoderBusy(f"the encoder has no place left for {kind}")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.encode_passages(texts)

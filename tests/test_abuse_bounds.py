@@ -50,6 +50,31 @@ def test_an_overloaded_encoder_degrades_answers_to_lexical_instead_of_queueing(
     assert any(hit.dense != 0.0 for hit in again.hits)
 
 
+def test_long_questions_never_take_the_whole_encoder(lone_model, tmp_path):
+    guarded = BoundedEncoder(lone_model, limit=2, long_chars=120)
+    settings = RetrievalSettings(skip_dense_margin=None)
+    retriever = Retriever(embedded_catalogue(), guarded, tmp_path, settings=settings)
+    long_question = "thủ tục đăng ký khai sinh cho con " * 6  # 200 characters
+    model = lone_model._free.get()  # the model is busy
+    results: list = []
+    searches = [
+        threading.Thread(target=lambda t=text: results.append(retriever.search(t)))
+        for text in (long_question, "đăng ký kết hôn với người nước ngoài")
+    ]
+    searches[0].start()
+    time.sleep(0.3)  # the long question holds the one place long questions may have
+    other_long = retriever.search("giấy tờ " + long_question)
+    assert all(hit.dense == 0.0 for hit in other_long.hits) and guarded.refused == 1
+    searches[1].start()  # a short question still gets the other place
+    time.sleep(0.3)
+    assert guarded.refused == 1
+    lone_model._free.put(model)
+    for search in searches:
+        search.join(30)
+    assert len(results) == 2
+    assert all(any(hit.dense != 0.0 for hit in result.hits) for result in results)
+
+
 def test_the_encoder_reads_a_bounded_part_of_a_question(lone_model):
     seen: list[str] = []
 
