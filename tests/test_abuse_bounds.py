@@ -128,3 +128,16 @@ def test_automatic_staff_cases_are_limited_per_channel(hybrid_retriever, store):
     # Ten automatic cases on the web chat, one on Zalo, and a citizen who asks is never refused.
     assert reasons.count("unanswered") == AUTO_CASES_PER_HOUR + 1
     assert reasons.count("requested") == 1
+
+
+def test_long_questions_are_encoded_only_a_few_a_minute(lone_model, tmp_path):
+    guarded = BoundedEncoder(lone_model, limit=2, long_chars=120, long_per_minute=3)
+    settings = RetrievalSettings(skip_dense_margin=None)
+    retriever = Retriever(embedded_catalogue(), guarded, tmp_path, settings=settings)
+    long_question = "thủ tục đăng ký khai sinh cho con ở xã " * 5
+    encoded = [
+        any(hit.dense != 0.0 for hit in retriever.search(f"{n} {long_question}").hits)
+        for n in range(5)
+    ]
+    assert encoded == [True, True, True, False, False]
+    assert any(hit.dense != 0.0 for hit in retriever.search("đăng ký kết hôn").hits)
