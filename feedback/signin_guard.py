@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from feedback.models import SignInAttempt, utcnow
@@ -81,9 +81,16 @@ def allowed(session: Session, username: str, address: str, policy: SignInPolicy)
     return True
 
 
+KEEP = timedelta(days=30)  # attempts older than this are deleted at each successful sign-in
+
+
 def record(session: Session, username: str, address: str, result: str) -> None:
-    """Record one attempt: ``ok``, ``wrong`` or ``refused``."""
-    session.add(SignInAttempt(username=account_key(username), address=address[:64], result=result))
+    """Record one attempt: ``ok``, ``wrong`` or ``refused`` (a success also forgets attempts
+    older than :data:`KEEP`)."""
+    if result == "ok":
+        session.exec(delete(SignInAttempt).where(SignInAttempt.created_at < utcnow() - KEEP))
+    attempt = SignInAttempt(username=account_key(username), address=address[:64], result=result)
+    session.add(attempt)
     session.flush()
 
 

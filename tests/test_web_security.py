@@ -375,3 +375,19 @@ async def test_the_web_chat_may_be_framed_by_configured_sites_only(
     finally:
         await rig.http.close()
         await server.close()
+
+
+def test_old_sign_in_attempts_are_forgotten_at_a_sign_in(store):
+    from feedback import signin_guard
+    from feedback.models import SignInAttempt, utcnow
+
+    with store.session() as db:
+        old = SignInAttempt(username="lan", address="198.51.100.7", result="wrong")
+        old.created_at = utcnow() - timedelta(days=31)
+        db.add(old)
+        signin_guard.record(db, "lan", "198.51.100.7", "wrong")
+    with store.session() as db:
+        signin_guard.record(db, "lan", "198.51.100.7", "ok")
+    with store.session() as db:
+        kept = db.exec(select(SignInAttempt).order_by(SignInAttempt.id)).all()
+    assert [a.result for a in kept] == ["wrong", "ok"]  # the recent failure is still counted
