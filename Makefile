@@ -26,7 +26,7 @@ setup: $(VENV)/.installed $(VENV)/.browser
 ## The main job on embedded defaults: every channel on one server (http://127.0.0.1:8080/chat),
 ## platforms without secrets wired to local stand-ins, embedded catalogue, SQLite under var/.
 run: setup
-	$(BIN)/motcua serve
+	$(BIN)/motcua serve --standins
 
 ## A scripted conversation on the console channel (no server).
 demo: setup

@@ -7,13 +7,16 @@ from bot.engine import Engine
 from feedback.store import Store
 from knowledge.catalogue_files import load_catalogue
 from knowledge.dense import load_encoder
+from knowledge.encoder_guard import bounded
 from knowledge.retriever import Retriever
 
 
 def build_retriever(settings: Settings) -> Retriever:
-    """The retriever over the active catalogue, with the configured encoder."""
+    """The retriever over the active catalogue, with the configured encoder (at most
+    ``settings.encoder_queue`` questions encoded at once; others are answered lexical-only)."""
     catalogue = load_catalogue(settings.active_catalogue())
-    return Retriever(catalogue, load_encoder(settings.encoder), settings.cache_dir)
+    encoder = bounded(load_encoder(settings.encoder), settings.encoder_queue)
+    return Retriever(catalogue, encoder, settings.cache_dir)
 
 
 def build_engine(settings: Settings, retriever: Retriever | None = None) -> Engine:

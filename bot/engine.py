@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot import answers, feedback_flow, follow_ups, place_replies
+from bot import answers, auto_cases, feedback_flow, follow_ups, place_replies
 from bot.intents import Recognised, recognise
 from bot.messages import Button, Incoming, Reply
 from bot.phrases import HOTLINE, OFFICE_HOURS, say
@@ -39,6 +39,7 @@ from knowledge.text import fold
 MAX_FAILURES = 2  # consecutive unanswered questions before staff are called in
 FLOOD_WINDOW = timedelta(seconds=60)
 FLOOD_LIMIT = 20  # messages a citizen may send in FLOOD_WINDOW before the bot slows them down
+SEARCH_CHARS = 1000  # the most of one message the retriever reads (all of it is stored)
 
 AfterTurn = Callable[[Session, LockedConversation, list[Reply]], None]
 
@@ -82,7 +83,7 @@ class Engine:
         recognised = recognise(text) if text else Recognised("question")
         search = None
         if not incoming.payload and text and recognised.intent == "question":
-            query = self.query_text(text)
+            query = self.query_text(text[:SEARCH_CHARS])
             search = self.retriever.search(query) if query else None
         return Prepared(incoming, recognised, search)
 
@@ -313,7 +314,7 @@ class _Turn:
         retriever = self.engine.retriever
         mention = self.places.find(self.text)
         asked = mention.rest if mention is not None else self.text
-        result = self.search or retriever.search(asked)
+        result = self.search or retriever.search(asked[:SEARCH_CHARS])
         if mention is not None and mention.place.commune is not None:
             self.state.commune = mention.place.commune.name
         elif mention is not None:  # an old district: which of its communes, if it matters
@@ -403,7 +404,10 @@ class _Turn:
                 )
             ]
         self.state.failures += 1
-        if self.state.failures >= MAX_FAILURES:
+        channel = self.conversation.channel
+        if self.state.failures >= MAX_FAILURES and auto_cases.may_open(
+            self.session, self.engine.retriever, channel, result
+        ):
             return [Reply(say(self.lang, "auto_escalated")), *self._escalate("unanswered")]
         return [self._not_found_reply()]
 

@@ -1,7 +1,9 @@
 """Running the server (``motcua serve [--workers N]``) and the stand-ins (``motcua standins``).
 
-With several workers, this process supervises: it starts the stand-ins (for platforms with no
-configuration), warms the embedding cache once, then runs N worker processes that each serve
+A platform whose variables are partly set stops ``serve`` with the missing names; one with none
+set is off, unless ``--standins`` asks for local stand-ins of the unconfigured platforms' APIs
+(``make run`` does). With several workers, this process supervises: it starts those stand-ins,
+warms the embedding cache once, then runs N worker processes that each serve
 the whole app on the same port (SO_REUSEPORT; the kernel spreads connections). All shared
 state lives in the database, so any worker can take any request. A worker that dies is
 replaced; SIGTERM stops them all.
@@ -14,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -48,25 +51,38 @@ def _banner(settings: Settings, standins: StandIns | None, workers: int) -> None
             print(f"  stand-in:  {server.url}", flush=True)
 
 
-async def serve(settings: Settings, workers: int = 1, reuse_port: bool = False) -> None:
-    """Serve until interrupted. Platforms without configuration are wired to local stand-ins
-    (started here), so the server runs out of the box."""
+def unconfigured(settings: Settings) -> tuple[str, ...]:
+    """The platforms with no configuration at all."""
+    return tuple(name for name, mode in settings.channel_modes().items() if mode == "off")
+
+
+async def serve(
+    settings: Settings, workers: int = 1, reuse_port: bool = False, standins: bool = False
+) -> None:
+    """Serve until interrupted. With ``standins``, platforms without configuration are wired
+    to local stand-ins (started here), so the server runs out of the box; without, they are
+    off. Raises ValueError for a partly configured platform."""
+    settings.check()
     _configure_logging()
-    standins = None
-    if not (settings.messenger and settings.zalo and settings.telegram):
-        standins = await StandIns.start(settings.host)
-        settings = standins.configure(settings)
+    stand_ins = None
+    if standins and unconfigured(settings):
+        stand_ins = await StandIns.start(settings.host)
+        missing = unconfigured(settings)
+        settings = replace(stand_ins.configure(settings), standin_channels=missing)
+    elif not reuse_port:
+        for name in unconfigured(settings):
+            log.warning("%s is not configured: off (serve --standins runs a stand-in)", name)
     try:
         if workers > 1:
-            await _supervise(settings, workers, standins)
+            await _supervise(settings, workers, stand_ins)
         else:
             # One OpenMP thread per encoder model and one model per core: short queries from
             # many citizens encode side by side instead of queueing for one model.
             os.environ.setdefault("OMP_NUM_THREADS", "1")
-            await _serve_one(settings, reuse_port, standins)
+            await _serve_one(settings, reuse_port, stand_ins)
     finally:
-        if standins is not None:
-            await standins.stop()
+        if stand_ins is not None:
+            await stand_ins.stop()
 
 
 async def _serve_one(settings: Settings, reuse_port: bool, standins: StandIns | None) -> None:

@@ -23,9 +23,11 @@ from sqlalchemy import text
 from bot.app import build_retriever
 from bot.config import Settings
 from bot.engine import Engine
+from bot.headers import install_security_headers
 from bot.inbox import InboxWorker
 from bot.messages import Reply
 from bot.outbox import OutboxWorker, pending_count
+from bot.ratelimit import ClientBudget
 from bot.sent_journal import SentJournal
 from bot.staff import StaffDesk
 from channels.base import Sender
@@ -74,8 +76,8 @@ RETRIEVER = web.AppKey("retriever", Retriever)
 
 
 def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Application:
-    """The whole server. Platforms without configuration get no webhook (see ``serve``,
-    which points unconfigured platforms at local stand-ins)."""
+    """The whole server. Platforms without configuration get no webhook (``serve
+    --standins`` points them at local stand-ins first)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     metrics = Metrics()
     runtime = Runtime(settings, metrics, Intake(None, None, metrics))  # type: ignore[arg-type]
@@ -100,9 +102,19 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
         runtime.telegram_app = application
         if not config.polling:
             app.router.add_routes(telegram_routes(application, config.webhook_secret, metrics))
-    app.router.add_routes(webchat_routes(intake, metrics))
+    budget = ClientBudget(
+        settings.webchat_messages_per_minute,
+        settings.webchat_sessions_per_minute,
+        settings.trusted_proxies,
+    )
+    app.router.add_routes(webchat_routes(intake, metrics, budget))
+    install_security_headers(app, settings.frame_ancestors)
     runtime.staff = setup_staff_web(
-        app, settings.data_dir, settings.session_key, settings.cookie_secure
+        app,
+        settings.data_dir,
+        settings.session_key,
+        settings.cookie_secure,
+        settings.trusted_proxies,
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
@@ -202,7 +214,12 @@ async def healthz(request: web.Request) -> web.Response:
     except Exception as exc:  # the database is down or restarting
         return web.json_response({"status": "unavailable", "error": str(exc)[:200]}, status=503)
     return web.json_response(
-        {"status": "ok", "channels": sorted(runtime.senders), "worker": os.getpid()}
+        {
+            "status": "ok",
+            "channels": sorted(runtime.senders),
+            "modes": runtime.settings.channel_modes(),
+            "worker": os.getpid(),
+        }
     )
 
 

@@ -174,3 +174,26 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(default="staff", max_length=16)  # staff | admin
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in staff session, held server-side: deleting the row ends the session."""
+
+    id: str = Field(primary_key=True, max_length=64)  # SHA-256 (hex) of the cookie's token
+    user_id: int = Field(foreign_key="staffuser.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One try at signing in to the staff web: what throttling and the owner's notice read."""
+
+    __table_args__ = (
+        Index("ix_signin_username", "username", "created_at"),
+        Index("ix_signin_address", "address", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    result: str = Field(max_length=8)  # ok | wrong | refused (throttled, not checked)
+    created_at: datetime = Field(default_factory=utcnow)

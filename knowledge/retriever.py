@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from knowledge.dense import Encoder, cached_passage_embeddings
+from knowledge.encoder_guard import EncoderBusy
 from knowledge.facets import Facet
 from knowledge.lexical import BM25Index, terms
 from knowledge.lexicon import Lexicon, default_lexicon
@@ -165,9 +166,12 @@ class Retriever:
         the same words gets the same result without any of that.
         """
         self.searches += 1
-        return self._repeated(text, k)
+        try:
+            return self._repeated(text, k)
+        except EncoderBusy:  # overloaded: answer lexical-only now rather than queue (not cached)
+            return self._search(text, k, dense=False)
 
-    def _search(self, text: str, k: int) -> SearchResult:
+    def _search(self, text: str, k: int, dense: bool = True) -> SearchResult:
         query = self.analyzer.analyze(text)
         if not self.procedures:
             return SearchResult(query, [], "abstain", 0.0)
@@ -177,7 +181,7 @@ class Retriever:
         aliases = self._alias_matches(query)
         topics, topic_positions = self.scope.find(query.tokens)
         result = self._ranked(query, lexical_rel, aliases, None, k, topics, topic_positions)
-        if self.embeddings is None or not query.concepts or self._decisive(result):
+        if not dense or self.embeddings is None or not query.concepts or self._decisive(result):
             return result
         cosines = self._cosines(query.dense_text)
         return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions)

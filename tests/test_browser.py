@@ -102,3 +102,24 @@ async def test_admin_filters_the_feedback_log_and_exports_it(rig, page, tmp_path
     await page.locator("svg.chart").first.wait_for()
     assert "3" in await page.locator(".stat", has_text="nhận được").inner_text()
     await page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+
+async def test_web_chat_talks_under_the_content_security_policy_with_no_session_in_urls(rig, page):
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    failed: list[str] = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    await page.goto(f"{rig.url}/chat")
+    await page.locator(".msg").first.wait_for(timeout=10_000)  # the greeting arrived
+    await page.fill("#text", "làm hộ chiếu mất bao lâu")
+    await page.click("form button[type=submit]")
+    await page.locator(".msg", has_text="hộ chiếu").nth(1).wait_for(timeout=10_000)
+    session = await page.evaluate("localStorage.getItem('motcua-session')")
+    assert session and len(session) == 32
+    assert not [url for url in urls if session in url]
+    assert [url for url in failed if not url.endswith("/favicon.ico")] == []
+    blocked = [p for p in problems if not p.startswith("Failed to load resource")]
+    assert blocked == []  # nothing refused by the policy, no script error

@@ -307,7 +307,8 @@ async def test_web_chat_round_trip(rig):
     replies: list = []
 
     async def fetch() -> None:
-        async with rig.http.get(f"{rig.url}/chat/api/messages", params={"session": session}) as r:
+        headers = {"X-Chat-Session": session}
+        async with rig.http.get(f"{rig.url}/chat/api/messages", headers=headers) as r:
             replies[:] = (await r.json())["messages"]
 
     for _ in range(200):

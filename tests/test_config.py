@@ -1,3 +1,5 @@
+import pytest
+
 from bot.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig, settings_env
 
 
@@ -21,9 +23,14 @@ def test_worker_processes_receive_exactly_the_supervisors_settings():
     assert (again.port, again.database_url) == (9001, settings.database_url)
 
 
-def test_a_platform_missing_a_secret_is_left_to_its_stand_in():
+def test_a_platform_missing_a_secret_is_a_configuration_error_naming_it():
     env = {"MOTCUA_MESSENGER_APP_SECRET": "s", "MOTCUA_MESSENGER_VERIFY_TOKEN": "v"}
-    assert Settings.from_env(env).messenger is None
+    settings = Settings.from_env(env)
+    assert settings.messenger is None
+    assert settings.missing == ("MOTCUA_MESSENGER_PAGE_TOKEN",)
+    with pytest.raises(ValueError, match="MOTCUA_MESSENGER_PAGE_TOKEN"):
+        settings.check()
+    Settings.from_env({}).check()  # nothing set: the platforms are off, which is no error
     telegram = Settings.from_env(
         {"MOTCUA_TELEGRAM_TOKEN": "t", "MOTCUA_TELEGRAM_WEBHOOK_SECRET": "w"}
     ).telegram

@@ -156,7 +156,8 @@ async def test_resolving_feedback_tells_the_citizen_with_the_ticket(rig, browser
     make_user(rig, "lan", "staff")
     await browser.login("lan")
     status, html, _ = await browser.get(f"/staff/feedback/{ticket}")
-    assert status == 200 and "0912345678" in html  # the handler can call back
+    assert status == 200 and "0912345678" not in html  # not hers (yet): masked
+    assert "09******78" in html
     token = await browser.csrf(f"/staff/feedback/{ticket}")
     status, _, _ = await browser.post(
         f"/staff/feedback/{ticket}",
@@ -174,6 +175,7 @@ async def test_resolving_feedback_tells_the_citizen_with_the_ticket(rig, browser
     assert ticket in zalo.texts("z-fb")[-1] and "xin lỗi" in zalo.texts("z-fb")[-1]
     _, html, _ = await browser.get(f"/staff/feedback/{ticket}")
     assert "Đã làm việc với xã" in html and "notified" in html
+    assert "0912345678" in html  # assigned to her now: she can call back
 
 
 async def test_csv_export_filters_and_masks_phones_for_staff(rig, browser):

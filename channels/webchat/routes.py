@@ -1,7 +1,9 @@
 """Web chat: a JSON API a province website can embed, and the page that uses it.
 
-The browser keeps a random session id (its user id on this channel). It posts messages and
-polls for replies; the outbox "sends" a web reply by making it available to that poll.
+The browser keeps a random session id (its user id on this channel) and sends it in the
+``X-Chat-Session`` header, never in the URL (URLs end up in proxy logs and browser history). It
+posts messages and polls for replies; the outbox "sends" a web reply by making it available to
+that poll. Messages are charged to the client address's budget (:mod:`bot.ratelimit`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from aiohttp import web
 from sqlmodel import select
 
 from bot.messages import Incoming, Reply, is_payload, reply_from_json
+from bot.ratelimit import ClientBudget
 from channels.base import split_reply
 from channels.intake import Intake
 from channels.webhook import Rejected, guarded, parse_json
@@ -22,6 +25,8 @@ from feedback.web.params import row_id
 
 CHANNEL = "web"
 SESSION_RE = re.compile(r"^[0-9a-f]{32}$")
+SESSION_HEADER = "X-Chat-Session"
+STATIC = ("chat.js", "chat.css")
 TEXT_LIMIT = 2000
 
 
@@ -37,19 +42,33 @@ class WebChatSender:
         return None
 
 
-def _session(value: object) -> str:
+def _session(request: web.Request, value: object = None) -> str:
+    """The session id from the header (or, for a POST, the JSON body); never from the URL."""
+    if "session" in request.query:
+        raise Rejected(400, f"send the session in the {SESSION_HEADER} header, not the URL")
+    value = request.headers.get(SESSION_HEADER) or value
     if not isinstance(value, str) or not SESSION_RE.match(value):
         raise Rejected(400, "session must be 32 lowercase hex characters")
     return value
 
 
-def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
+def routes(intake: Intake, metrics=None, budget: ClientBudget | None = None) -> web.RouteTableDef:
     table = web.RouteTableDef()
-    page = resources.files("channels.webchat").joinpath("static/index.html").read_text("utf-8")
+    files = resources.files("channels.webchat").joinpath("static")
+    page = files.joinpath("index.html").read_text("utf-8")
+    assets = {name: files.joinpath(name).read_text("utf-8") for name in STATIC}
 
     @table.get("/chat")
     async def chat_page(request: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html", charset="utf-8")
+
+    @table.get("/chat/static/{name}")
+    async def chat_asset(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in assets:
+            raise web.HTTPNotFound()
+        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        return web.Response(text=assets[name], content_type=kind, charset="utf-8")
 
     @table.get("/")
     async def home(request: web.Request) -> web.Response:
@@ -59,7 +78,7 @@ def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
     @guarded(CHANNEL, metrics)
     async def post_message(request: web.Request) -> web.Response:
         data = parse_json(await request.read())
-        session = _session(data.get("session"))
+        session = _session(request, data.get("session"))
         text = data.get("text") or ""
         payload = data.get("payload")
         if not isinstance(text, str) or len(text) > TEXT_LIMIT:
@@ -68,6 +87,8 @@ def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
             raise Rejected(400, "unknown payload")
         if not text.strip() and not payload:
             raise Rejected(400, "empty message")
+        if budget is not None and (refused := budget.charge_message(request, session)):
+            return refused
         client_id = data.get("id")
         message_id = str(client_id)[:64] if client_id else uuid.uuid4().hex
         await intake.submit([Incoming(CHANNEL, session, text, payload, f"{session}:{message_id}")])
@@ -76,7 +97,7 @@ def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
     @table.get("/chat/api/messages")
     @guarded(CHANNEL, metrics)
     async def get_messages(request: web.Request) -> web.Response:
-        session = _session(request.query.get("session"))
+        session = _session(request)
         after = row_id(request.query.get("after"), "after")
         query = (
             select(OutboxMessage)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -9,12 +10,17 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.ratelimit import ClientAddress
 from feedback.web import auth, cases, dashboard, tickets
 from feedback.web.context import STAFF, StaffContext
 
 
 def setup_staff_web(
-    app: web.Application, data_dir: Path, session_key: str | None, secure_cookie: bool
+    app: web.Application,
+    data_dir: Path,
+    session_key: str | None,
+    secure_cookie: bool,
+    trusted_proxies: Iterable[str] = (),
 ) -> StaffContext:
     """Templates, sessions, routes and static files; returns the context the server fills
     in when it starts."""
@@ -29,6 +35,6 @@ def setup_staff_web(
         app.router.add_routes(table)
     static = resources.files("feedback.web") / "static"
     app.router.add_static("/staff/static", str(static), name="staff-static")
-    context = StaffContext()
+    context = StaffContext(client_address=ClientAddress(trusted_proxies))
     app[STAFF] = context
     return context

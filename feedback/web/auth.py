@@ -1,4 +1,10 @@
-"""Staff sign-in: argon2 passwords, an encrypted session cookie, CSRF tokens, roles."""
+"""Staff sign-in: argon2 passwords, server-side sessions named by an encrypted cookie, CSRF
+tokens, roles, and throttled guessing (:mod:`feedback.signin_guard`).
+
+Password checks run on their own small thread pool with a bounded queue, so guessing cannot
+take the threads the bot answers with; every failed sign-in, whatever its cause, gets the
+same answer.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ import asyncio
 import base64
 import os
 import secrets
-import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 
@@ -17,13 +24,24 @@ from aiohttp_session import get_session, new_session
 from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from feedback.users import authenticate
+from feedback import signin_guard
+from feedback.users import (
+    close_session,
+    find_user,
+    open_session,
+    rehash_if_needed,
+    session_user,
+    verify_password,
+)
 from feedback.web.context import STAFF
 
 COOKIE = "motcua_staff"
 SESSION_HOURS = 10
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 USER = web.RequestKey("user", dict)  # the signed-in user, set by require()
+HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="motcua-argon2")
+HASH_QUEUE = 4  # password checks waiting or running in a process; more are refused at once
+_hashing = 0
 
 
 def session_key(data_dir: Path, configured: str | None = None) -> bytes:
@@ -79,8 +97,9 @@ def require(role: str = "staff") -> Callable[[Handler], Handler]:
         @wraps(handler)
         async def wrapper(request: web.Request) -> web.StreamResponse:
             session = await get_session(request)
-            user = session.get("user")
-            if not user or time.time() - session.get("since", 0) > SESSION_HOURS * 3600:
+            token = session.get("token")
+            user = await asyncio.to_thread(_signed_in, request.app[STAFF].store, token)
+            if user is None:
                 if request.method == "GET" and "/api/" not in request.path:
                     raise web.HTTPFound(f"/staff/login?next={request.path_qs}")
                 raise web.HTTPUnauthorized(text="sign in first")
@@ -94,6 +113,22 @@ def require(role: str = "staff") -> Callable[[Handler], Handler]:
         return wrapper
 
     return decorate
+
+
+def _signed_in(store, token: object) -> dict | None:
+    """The account an open session token belongs to, as the pages use it."""
+    if not isinstance(token, str) or store is None:
+        return None
+    with store.session() as db:
+        user = session_user(db, token, timedelta(hours=SESSION_HOURS))
+        if user is None:
+            return None
+        return {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role,
+            "name": user.display_name,
+        }
 
 
 routes = web.RouteTableDef()
@@ -111,24 +146,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     await check_csrf(request)
     form = await request.post()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
-    store = request.app[STAFF].store
-
-    def check():
-        with store.session() as db:
-            user = authenticate(db, username, password)
-            return (
-                None
-                if user is None
-                else {
-                    "id": user.id,
-                    "username": user.username,
-                    "role": user.role,
-                    "name": user.display_name,
-                }
-            )
-
-    user = await asyncio.to_thread(check)
-    if user is None:
+    staff = request.app[STAFF]
+    store, address = staff.store, staff.client_address(request)
+    token, failed = await _sign_in(store, staff.signin, username, password, address)
+    if token is None:
         context = {
             "csrf": await csrf_token(request),
             "next": form.get("next", ""),
@@ -136,19 +157,69 @@ async def login(request: web.Request) -> web.StreamResponse:
             "user": None,
         }
         return aiohttp_jinja2.render_template("login.html", request, context, status=401)
-    session = await new_session(request)  # a fresh session id on every sign-in
-    session["user"] = user
-    session["since"] = time.time()
+    session = await new_session(request)  # a fresh cookie on every sign-in
+    session["token"] = token
     session["csrf"] = secrets.token_urlsafe(32)
+    if failed:
+        session["failed"] = failed
     target = str(form.get("next") or "/staff/inbox")
     if not target.startswith("/staff/") or target.startswith("//"):
         target = "/staff/inbox"
     raise web.HTTPFound(target)
 
 
+async def _sign_in(
+    store, policy: signin_guard.SignInPolicy, username: str, password: str, address: str
+) -> tuple[str | None, int]:
+    """A new session token and the failed tries since the last sign-in, or (None, 0)."""
+    global _hashing
+
+    full = _hashing >= HASH_QUEUE  # read on the event loop, which alone changes it
+
+    def admit() -> tuple[bool, str | None]:
+        with store.session() as db:
+            if full or not signin_guard.allowed(db, username, address, policy):
+                signin_guard.record(db, username, address, "refused")
+                return False, None
+            user = find_user(db, username)
+            return True, user.password_hash if user is not None and user.active else None
+
+    admitted, password_hash = await asyncio.to_thread(admit)
+    if not admitted:
+        return None, 0
+    _hashing += 1
+    try:
+        loop = asyncio.get_running_loop()
+        matches = await loop.run_in_executor(HASHING, verify_password, password_hash, password)
+    finally:
+        _hashing -= 1
+
+    def settle() -> tuple[str | None, int]:
+        with store.session() as db:
+            user = find_user(db, username) if matches else None
+            if user is None or not user.active:
+                signin_guard.record(db, username, address, "wrong")
+                return None, 0
+            failed = signin_guard.failed_since_last_sign_in(db, username)
+            signin_guard.record(db, username, address, "ok")
+            rehash_if_needed(db, user, password)
+            return open_session(db, user), failed
+
+    return await asyncio.to_thread(settle)
+
+
 @routes.post("/staff/logout")
 @require()
 async def logout(request: web.Request) -> web.StreamResponse:
     session = await get_session(request)
+    token = session.get("token")
+    if isinstance(token, str):
+        store = request.app[STAFF].store
+
+        def close() -> None:
+            with store.session() as db:
+                close_session(db, token)
+
+        await asyncio.to_thread(close)
     session.invalidate()
     raise web.HTTPFound("/staff/login")

@@ -16,6 +16,7 @@ from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
 from feedback.web.params import row_id
+from feedback.web.tickets import sees_personal_data
 
 routes = web.RouteTableDef()
 
@@ -71,17 +72,20 @@ async def cases_json(request: web.Request) -> web.Response:
     )
 
 
-def _case_view(store, case_id: int, after: int = 0) -> dict:
+def _case_view(store, case_id: int, viewer: dict, after: int = 0) -> dict:
+    """A case and its conversation; phone and ID numbers masked unless the viewer has taken
+    the case (or is an admin)."""
     with store.session() as session:
         case = session.get(EscalationCase, case_id)
         if case is None:
             raise web.HTTPNotFound(text="no such case")
         conversation = session.get(Conversation, case.conversation_id)
+        unmasked = sees_personal_data(viewer, case.assignee)
         messages = [
             {
                 "id": m.id,
                 "author": m.author,
-                "text": m.text,
+                "text": m.text if unmasked else mask_pii(m.text),
                 "at": local_time(m.created_at, "%H:%M %d/%m"),
             }
             for m in transcript(session, conversation.id)
@@ -108,7 +112,10 @@ def _case_view(store, case_id: int, after: int = 0) -> dict:
 @require()
 async def case_page(request: web.Request) -> web.Response:
     view = await asyncio.to_thread(
-        _case_view, request.app[STAFF].store, row_id(request.match_info["case_id"], "case")
+        _case_view,
+        request.app[STAFF].store,
+        row_id(request.match_info["case_id"], "case"),
+        request[USER],
     )
     return await page(request, "case.html", **view)
 
@@ -117,8 +124,9 @@ async def case_page(request: web.Request) -> web.Response:
 @require()
 async def case_messages(request: web.Request) -> web.Response:
     after = row_id(request.query.get("after"), "after")
+    case_id = row_id(request.match_info["case_id"], "case")
     view = await asyncio.to_thread(
-        _case_view, request.app[STAFF].store, row_id(request.match_info["case_id"], "case"), after
+        _case_view, request.app[STAFF].store, case_id, request[USER], after
     )
     return web.json_response({"status": view["case"]["status"], "messages": view["messages"]})
 

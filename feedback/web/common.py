@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp_session import get_session
 
 from feedback.web.auth import USER, csrf_token
 
@@ -23,5 +24,7 @@ def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
 
 
 async def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
-    context.update(user=request.get(USER), csrf=await csrf_token(request))
+    session = await get_session(request)
+    failed = session.pop("failed", 0) if request.get(USER) else 0  # told once, after sign-in
+    context.update(user=request.get(USER), csrf=await csrf_token(request), failed=failed)
     return aiohttp_jinja2.render_template(template, request, context, status=status)

@@ -74,21 +74,25 @@ def _row(item: FeedbackItem, show_phone: bool) -> dict:
     }
 
 
-def _list(
-    store, filters: dict[str, str], show_phone: bool, limit: int
-) -> tuple[list[dict], list[str]]:
+def sees_personal_data(viewer: dict, assignee: str | None) -> bool:
+    """Admins see citizens' phone and ID numbers; staff only on what is assigned to them."""
+    return viewer["role"] == "admin" or (assignee is not None and assignee == viewer["username"])
+
+
+def _list(store, filters: dict[str, str], viewer: dict, limit: int) -> tuple[list[dict], list[str]]:
     with store.session() as session:
         items = session.exec(_query(filters).limit(limit)).all()
         staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
-    return [_row(i, show_phone) for i in items], list(staff)
+    return [_row(i, sees_personal_data(viewer, i.assignee)) for i in items], list(staff)
 
 
 @routes.get("/staff/feedback")
 @require()
 async def feedback_list(request: web.Request) -> web.Response:
     filters = _filters(request)
-    is_admin = request[USER]["role"] == "admin"
-    rows, staff = await asyncio.to_thread(_list, request.app[STAFF].store, filters, is_admin, 500)
+    rows, staff = await asyncio.to_thread(
+        _list, request.app[STAFF].store, filters, request[USER], 500
+    )
     return await page(
         request,
         "feedback_list.html",
@@ -106,15 +110,14 @@ async def feedback_list(request: web.Request) -> web.Response:
 @require()
 async def feedback_csv(request: web.Request) -> web.Response:
     """The filtered list as CSV (UTF-8 with BOM for spreadsheet programs); phone numbers are
-    masked unless the user is an admin."""
-    is_admin = request[USER]["role"] == "admin"
+    masked unless the user is an admin or the item is assigned to them."""
     rows, _ = await asyncio.to_thread(
-        _list, request.app[STAFF].store, _filters(request), is_admin, 100_000
+        _list, request.app[STAFF].store, _filters(request), request[USER], 100_000
     )
     return csv_response("gop-y", CSV_COLUMNS, rows, separator(request))
 
 
-def _detail(store, ticket: str, show_phone: bool) -> dict:
+def _detail(store, ticket: str, viewer: dict) -> dict:
     with store.session() as session:
         item = session.exec(select(FeedbackItem).where(FeedbackItem.ticket == ticket)).first()
         if item is None:
@@ -134,17 +137,26 @@ def _detail(store, ticket: str, show_phone: bool) -> dict:
             }
             for e in events
         ]
-    return {"item": _row(item, show_phone), "history": history, "staff": list(staff)}
+    shown = _row(item, sees_personal_data(viewer, item.assignee))
+    return {"item": shown, "history": history, "staff": list(staff)}
 
 
 @routes.get("/staff/feedback/{ticket}")
 @require()
 async def feedback_detail(request: web.Request) -> web.Response:
-    # The person handling an item sees the phone number to call back; lists and exports mask it.
+    # The person handling an item sees the phone number to call back; others see it masked.
     view = await asyncio.to_thread(
-        _detail, request.app[STAFF].store, request.match_info["ticket"], True
+        _detail, request.app[STAFF].store, request.match_info["ticket"], request[USER]
     )
     return await page(request, "feedback_detail.html", statuses=STATUSES, **view)
+
+
+def _is_staff(store, username: str) -> bool:
+    with store.session() as session:
+        found = session.exec(
+            select(StaffUser.id).where(StaffUser.username == username, StaffUser.active)
+        ).first()
+    return found is not None
 
 
 @routes.post("/staff/feedback/{ticket}")
@@ -153,13 +165,16 @@ async def feedback_update(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     ticket = request.match_info["ticket"]
     due = str(form.get("due_date") or "")
+    assignee = str(form["assignee"]) if "assignee" in form else None
+    if assignee and not await asyncio.to_thread(_is_staff, request.app[STAFF].store, assignee):
+        raise web.HTTPBadRequest(text=f"no active staff account {assignee!r}")
     try:
         await asyncio.to_thread(
             request.app[STAFF].desk.update_feedback,
             ticket,
             request[USER]["username"],
             status=str(form.get("status") or "") or None,
-            assignee=str(form["assignee"]) if "assignee" in form else None,
+            assignee=assignee,
             note=strip_controls(str(form.get("note") or "")) or None,
             due_date=local_day(due, end=True) if due else None,
             reply_to_citizen=strip_controls(str(form.get("reply") or "")) or None,
