@@ -21,9 +21,10 @@ from sqlmodel import Session, select
 
 from bot.batching import Batcher
 from bot.messages import Reply, reply_from_json, reply_to_json
+from bot.sending import PermanentFailure, RetryLater, Sender
 from bot.sent_journal import SentJournal, discard, orphaned_records, release
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
-from channels.base import PermanentFailure, RetryLater, Sender
 from feedback.models import OutboxMessage, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store
@@ -114,7 +115,7 @@ class OutboxWorker(QueueWorker):
         self,
         store: Store,
         senders: Mapping[str, Sender],
-        metrics=None,
+        metrics: Telemetry = NO_TELEMETRY,
         retry_cap: float = MAX_BACKOFF,
         lease: timedelta = LEASE,
         concurrency: int = 64,
@@ -182,8 +183,7 @@ class OutboxWorker(QueueWorker):
         next_reply = await self.settlements.submit(
             Settlement(row, result, delay, error, journal_file)
         )
-        if self.metrics is not None:
-            self.metrics.outbound(row.channel, result)
+        self.metrics.outbound(row.channel, result)
         self.take(next_reply)
 
     async def _already_sent(self, row: Row) -> bool:

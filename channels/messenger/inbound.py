@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.messages import Incoming
-from channels.intake import Intake
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "messenger"
@@ -61,7 +62,9 @@ def parse_events(data: dict) -> list[Incoming]:
     return messages
 
 
-def routes(intake: Intake, app_secret: str, verify_token: str, metrics=None) -> web.RouteTableDef:
+def routes(
+    intake: Intake, app_secret: str, verify_token: str, metrics: Telemetry = NO_TELEMETRY
+) -> web.RouteTableDef:
     table = web.RouteTableDef()
 
     @table.get("/webhooks/messenger")

@@ -6,18 +6,22 @@ polls for replies; the outbox "sends" a web reply by making it available to that
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from importlib import resources
+from typing import Protocol
 
 from aiohttp import web
 from sqlmodel import select
 
 from bot.messages import Incoming, Reply, is_payload, reply_from_json
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from channels.base import split_reply
-from channels.intake import Intake
 from channels.webhook import Rejected, guarded, parse_json
 from feedback.models import OutboxMessage
+from feedback.store import Store
 
 CHANNEL = "web"
 SESSION_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -36,13 +40,37 @@ class WebChatSender:
         return None
 
 
+class WebChatIntake(Intake, Protocol):
+    """The intake, and the store the page's poll reads its replies from."""
+
+    @property
+    def store(self) -> Store: ...
+
+
+def _sent_after(store: Store, session: str, after: int) -> list[OutboxMessage]:
+    """The session's replies marked sent, after the id ``after`` (50 at most), oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == CHANNEL,
+            OutboxMessage.user_id == session,
+            OutboxMessage.status == "sent",
+            OutboxMessage.id > after,  # type: ignore[operator]
+        )
+        .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+        .limit(50)
+    )
+    with store.session() as db:
+        return list(db.exec(query).all())
+
+
 def _session(value: object) -> str:
     if not isinstance(value, str) or not SESSION_RE.match(value):
         raise Rejected(400, "session must be 32 lowercase hex characters")
     return value
 
 
-def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
+def routes(intake: WebChatIntake, metrics: Telemetry = NO_TELEMETRY) -> web.RouteTableDef:
     table = web.RouteTableDef()
     page = resources.files("channels.webchat").joinpath("static/index.html").read_text("utf-8")
 
@@ -80,19 +108,8 @@ def routes(intake: Intake, metrics=None) -> web.RouteTableDef:
             after = int(request.query.get("after", "0"))
         except ValueError as exc:
             raise Rejected(400, "after must be an integer") from exc
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.channel == CHANNEL,
-                OutboxMessage.user_id == session,
-                OutboxMessage.status == "sent",
-                OutboxMessage.id > after,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(50)
-        )
-        with intake.store.session() as db:
-            rows = db.exec(query).all()
+        # The store is synchronous (and on SQLite takes the writer's lock): off the loop.
+        rows = await asyncio.to_thread(_sent_after, intake.store, session, after)
         messages = []
         for row in rows:
             reply = reply_from_json(row.body)

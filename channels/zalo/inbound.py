@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.messages import Incoming, is_payload
-from channels.intake import Intake
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "zalo"
@@ -30,8 +31,8 @@ def signature(app_id: str, body: bytes, timestamp: str, oa_secret: str) -> str:
 def parse_event(data: dict) -> list[Incoming]:
     """The citizen message in one Zalo event (none for echoes, receipts and other events)."""
     event = str(data["event_name"])
-    if event.startswith(_IGNORED_PREFIXES):
-        return []
+    if event.startswith(_IGNORED_PREFIXES) or not event.startswith("user_send_"):
+        return []  # nor events without a sender, like user_click_chatnow
     sender = str(data["sender"]["id"])
     message = data.get("message") or {}
     timestamp = int(str(data.get("timestamp") or 0))
@@ -47,7 +48,9 @@ def parse_event(data: dict) -> list[Incoming]:
     return []
 
 
-def routes(intake: Intake, app_id: str, oa_secret: str, metrics=None) -> web.RouteTableDef:
+def routes(
+    intake: Intake, app_id: str, oa_secret: str, metrics: Telemetry = NO_TELEMETRY
+) -> web.RouteTableDef:
     table = web.RouteTableDef()
 
     @table.post("/webhooks/zalo")
