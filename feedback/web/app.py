@@ -22,12 +22,15 @@ PREFIX = "/staff"
 def staff_web(data_dir: Path, session_key: str | None, secure_cookie: bool) -> web.Application:
     """Templates, sessions, routes and static files, to mount at :data:`PREFIX`."""
     app = web.Application()
-    aiohttp_jinja2.setup(
+    templates = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("feedback.web", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # shipped in the package: never re-read, so never read on the loop
     )
+    for name in templates.list_templates():
+        templates.get_template(name)  # compiled now, while the server is being built
     auth.install_sessions(app, auth.session_key(data_dir, session_key), secure_cookie)
     # The route tables name full paths (/staff/inbox…); mounted, the prefix comes from the
     # mount point.
