@@ -25,12 +25,12 @@ from bot.outbox import INSERT_OUTBOX, outbox_rows
 from bot.telemetry import NO_TELEMETRY, Telemetry
 from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from feedback.conversations import LockedConversation, lock_conversations
-from feedback.models import InboundMessage, utcnow
+from feedback.models import InboundMessage, table_of, utcnow
 from feedback.store import DeferredWrites, Store
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
-_INBOX = InboundMessage.__table__  # type: ignore[attr-defined]
+_INBOX = table_of(InboundMessage)
 _HANDLED = (
     update(_INBOX)
     .where(_INBOX.c.id == bindparam("row_id"))

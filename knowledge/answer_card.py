@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.facets import Facet
@@ -109,8 +110,10 @@ def _fee_text(option: ChannelOption, lang: str) -> str | None:
     return f"{option.fee_vnd:,}".replace(",", ".") + (" đồng" if lang == "vi" else " VND")
 
 
-def _per_channel(procedure: Procedure, lang: str, describe) -> tuple[str, ...]:
-    values = {}
+def _per_channel(
+    procedure: Procedure, lang: str, describe: Callable[[ChannelOption, str], str | None]
+) -> tuple[str, ...]:
+    values: dict[str, list[str]] = {}
     for option in procedure.channels:
         text = describe(option, lang)
         if text:
@@ -135,7 +138,7 @@ def build_card(
     # "How do I …" asks for the whole procedure, so "steps" alone gets the full card.
     asked = [f for f in dict.fromkeys(facets or []) if f != "steps"]
     full: list[Facet] = ["steps", "documents", "fee", "time", "place", "online"]
-    shown: list[Facet] = [*asked, "place"] if asked and "place" not in asked else asked or full
+    shown: list[Facet] = [*asked, "place"] if asked and "place" not in asked else [*(asked or full)]
     documents = [d.name for d in procedure.documents]
     hidden = max(0, len(documents) - max_documents)
     sections = []

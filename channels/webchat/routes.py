@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Protocol
 
 from aiohttp import web
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.messages import Incoming, Reply, is_payload, reply_from_json
 from bot.sending import Intake
@@ -55,9 +55,9 @@ def _sent_after(store: Store, session: str, after: int) -> list[OutboxMessage]:
             OutboxMessage.channel == CHANNEL,
             OutboxMessage.user_id == session,
             OutboxMessage.status == "sent",
-            OutboxMessage.id > after,  # type: ignore[operator]
+            col(OutboxMessage.id) > after,
         )
-        .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+        .order_by(col(OutboxMessage.id))
         .limit(50)
     )
     with store.session() as db:

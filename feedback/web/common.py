@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
@@ -22,6 +23,8 @@ def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     return value.astimezone(LOCAL).strftime(fmt)
 
 
-async def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
+async def page(
+    request: web.Request, template: str, status: int = 200, **context: Any
+) -> web.Response:
     context.update(user=request.get(USER), csrf=await csrf_token(request))
     return aiohttp_jinja2.render_template(template, request, context, status=status)

@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, time
 
 from aiohttp import web
 from sqlalchemy import or_
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
 from feedback.privacy import mask_pii
+from feedback.store import Store
 from feedback.tickets import CATEGORIES, STATUSES
 from feedback.web.auth import USER, require
 from feedback.web.common import LOCAL, local_time, page
@@ -45,22 +47,22 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def _query(filters: dict[str, str]):
-    query = select(FeedbackItem).order_by(FeedbackItem.created_at.desc())
+def _query(filters: dict[str, str]) -> SelectOfScalar[FeedbackItem]:
+    query = select(FeedbackItem).order_by(col(FeedbackItem.created_at).desc())
     for name in ("status", "category", "channel", "assignee"):
         if filters.get(name):
             query = query.where(getattr(FeedbackItem, name) == filters[name])
     if (since := _day(filters.get("since"))) is not None:
-        query = query.where(FeedbackItem.created_at >= since)
+        query = query.where(col(FeedbackItem.created_at) >= since)
     if (until := _day(filters.get("until"), end=True)) is not None:
-        query = query.where(FeedbackItem.created_at <= until)
+        query = query.where(col(FeedbackItem.created_at) <= until)
     if filters.get("q"):
         needle = f"%{filters['q'].strip()}%"
         query = query.where(
             or_(
-                FeedbackItem.content.ilike(needle),
-                FeedbackItem.ticket.ilike(needle),
-                FeedbackItem.contact_name.ilike(needle),
+                col(FeedbackItem.content).ilike(needle),
+                col(FeedbackItem.ticket).ilike(needle),
+                col(FeedbackItem.contact_name).ilike(needle),
             )
         )
     return query
@@ -86,7 +88,7 @@ def _row(item: FeedbackItem, show_phone: bool) -> dict:
 
 
 def _list(
-    store, filters: dict[str, str], show_phone: bool, limit: int
+    store: Store, filters: dict[str, str], show_phone: bool, limit: int
 ) -> tuple[list[dict], list[str]]:
     with store.session() as session:
         items = session.exec(_query(filters).limit(limit)).all()
@@ -139,15 +141,15 @@ def csv_response(name: str, columns: list[str], rows: list[dict]) -> web.Respons
     )
 
 
-def _detail(store, ticket: str, show_phone: bool) -> dict:
+def _detail(store: Store, ticket: str, show_phone: bool) -> dict:
     with store.session() as session:
-        item = session.exec(select(FeedbackItem).where(FeedbackItem.ticket == ticket)).first()
+        item = session.exec(select(FeedbackItem).where(col(FeedbackItem.ticket) == ticket)).first()
         if item is None:
             raise web.HTTPNotFound(text="no such ticket")
         events = session.exec(
             select(FeedbackEvent)
-            .where(FeedbackEvent.feedback_id == item.id)
-            .order_by(FeedbackEvent.id)
+            .where(col(FeedbackEvent.feedback_id) == item.id)
+            .order_by(col(FeedbackEvent.id))
         ).all()
         staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
         history = [
