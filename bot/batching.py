@@ -56,7 +56,7 @@ class Batcher(Generic[T, R]):
             # Leave the lanes in the same step as the last look at the queue: a done-callback
             # would run a step later, and an item submitted in between would find every lane
             # taken and wait for a drain that never comes.
-            self._running.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._running.discard(asyncio.current_task())
 
     async def _drain_waiting(self) -> None:
         while self._waiting:

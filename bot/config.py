@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +158,7 @@ def _variable(prefix: str, name: str) -> str:
 def _platform(cls: type[Platform], env: dict[str, str]) -> Platform | None:
     """A platform's configuration from its ``MOTCUA_<PLATFORM>_<FIELD>`` variables; None
     unless every required one is set (the server then uses the platform's stand-in)."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for item in fields(cls):
         raw = env.get(_variable(_PREFIXES[cls], item.name))
         if item.name == "polling":

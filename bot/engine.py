@@ -9,9 +9,10 @@ redelivered platform message (same id) gets no second reply.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from sqlmodel import Session
 
@@ -32,6 +33,7 @@ from feedback.conversations import (
 )
 from feedback.store import DeferredWrites, Store
 from knowledge.communes import Commune, CommuneDirectory, Place, bac_ninh
+from knowledge.facets import Facet
 from knowledge.query import guess_language
 from knowledge.retriever import Hit, Retriever, SearchResult
 from knowledge.text import fold
@@ -344,7 +346,7 @@ class _Turn:
     def _answer_code(
         self,
         code: str | None,
-        facets: list[str],
+        facets: Sequence[str],
         follow_up: bool = False,
         with_rating: bool = True,
     ) -> list[Reply]:
@@ -356,7 +358,11 @@ class _Turn:
         self.state.failures = 0
         commune = self.places.by_name(self.state.commune) if self.state.commune else None
         reply = answers.answer_reply(
-            procedure, facets, self.lang, commune, with_place=not follow_up
+            procedure,
+            cast("list[Facet]", list(facets)),  # the state keeps facet names as strings
+            self.lang,
+            commune,
+            with_place=not follow_up,
         )
         if not with_rating:
             reply = Reply(reply.text.rsplit("\n\n", 1)[0], (), reply.links, procedure.code)

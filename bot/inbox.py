@@ -22,14 +22,15 @@ from bot.batching import Batcher
 from bot.engine import AfterTurn, Engine, Prepared
 from bot.messages import Incoming, Reply
 from bot.outbox import INSERT_OUTBOX, outbox_rows
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from feedback.conversations import LockedConversation, lock_conversations
-from feedback.models import InboundMessage, utcnow
+from feedback.models import InboundMessage, table_of, utcnow
 from feedback.store import DeferredWrites, Store
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
-_INBOX = InboundMessage.__table__  # type: ignore[attr-defined]
+_INBOX = table_of(InboundMessage)
 _HANDLED = (
     update(_INBOX)
     .where(_INBOX.c.id == bindparam("row_id"))
@@ -105,7 +106,7 @@ class InboxWorker(QueueWorker):
         split: Callable[[str, Reply], list[Reply]],
         outbox: QueueWorker | None = None,
         concurrency: int = 32,
-        metrics=None,
+        metrics: Telemetry = NO_TELEMETRY,
         lease: timedelta = LEASE,
         preparers: int = 4,
     ) -> None:
@@ -130,14 +131,12 @@ class InboxWorker(QueueWorker):
             replies, next_message = await self.turns.submit((row, prepared))
         except Exception:
             log.exception("could not handle inbound message %s; it will be retried", row.id)
-            if self.metrics is not None:
-                self.metrics.errors.labels("inbox").inc()
+            self.metrics.error("inbox")
             return
         if self.outbox is not None:
             self.outbox.take(replies)
         self.take(next_message)
-        if self.metrics is not None:
-            self.metrics.turn_seconds.observe(time.perf_counter() - started)
+        self.metrics.turn(time.perf_counter() - started)
 
     def _run_turns(self, batch: Sequence[tuple[Row, Prepared]]) -> list[tuple[Claimed, Claimed]]:
         """Several citizens' turns, one transaction: their replies are enqueued and their

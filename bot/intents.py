@@ -119,7 +119,7 @@ def recognise(text: str) -> Recognised:
         return Recognised("status", ticket=ticket)
     for intent in ("cancel", "greeting", "help", "thanks"):
         if folded in _PHRASES[intent]:
-            return Recognised(intent)  # type: ignore[arg-type]
+            return Recognised(intent)
     if _HUMAN_RE.search(folded):
         return Recognised("human")
     feedback = _FEEDBACK_RE.search(folded)

@@ -17,19 +17,20 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Row, bindparam, func, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.batching import Batcher
 from bot.messages import Reply, reply_from_json, reply_to_json
+from bot.sending import PermanentFailure, RetryLater, Sender
 from bot.sent_journal import SentJournal, discard, orphaned_records, release
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
-from channels.base import PermanentFailure, RetryLater, Sender
-from feedback.models import OutboxMessage, utcnow
+from feedback.models import OutboxMessage, table_of, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store
 
 log = logging.getLogger(__name__)
-_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_OUTBOX = table_of(OutboxMessage)
 _SETTLE = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row_id"))  # SET from the parameters
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300.0
@@ -76,7 +77,9 @@ def claim(store: Store, limit: int = 64, lease: timedelta = LEASE) -> list[Row]:
 
 def pending_count(store: Store) -> int:
     with store.session() as session:
-        query = select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+        query = select(func.count(col(OutboxMessage.id))).where(
+            col(OutboxMessage.status) == "pending"
+        )
         return int(session.exec(query).one())
 
 
@@ -114,7 +117,7 @@ class OutboxWorker(QueueWorker):
         self,
         store: Store,
         senders: Mapping[str, Sender],
-        metrics=None,
+        metrics: Telemetry = NO_TELEMETRY,
         retry_cap: float = MAX_BACKOFF,
         lease: timedelta = LEASE,
         concurrency: int = 64,
@@ -168,8 +171,8 @@ class OutboxWorker(QueueWorker):
                     journal_file = self.journal.record(row.id)
                 outcome = ("sent", None, None)
             except RetryLater as exc:
-                delay = exc.delay if exc.delay is not None else backoff(row.attempts + 1)
-                outcome = ("retry", delay, str(exc))
+                wait = exc.delay if exc.delay is not None else backoff(row.attempts + 1)
+                outcome = ("retry", wait, str(exc))
             except PermanentFailure as exc:
                 log.warning("outbox row %s refused for good: %s", row.id, exc)
                 outcome = ("failed", None, str(exc))
@@ -182,8 +185,7 @@ class OutboxWorker(QueueWorker):
         next_reply = await self.settlements.submit(
             Settlement(row, result, delay, error, journal_file)
         )
-        if self.metrics is not None:
-            self.metrics.outbound(row.channel, result)
+        self.metrics.outbound(row.channel, result)
         self.take(next_reply)
 
     async def _already_sent(self, row: Row) -> bool:

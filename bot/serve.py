@@ -87,7 +87,11 @@ async def serve(
 
 async def _serve_one(settings: Settings, reuse_port: bool, standins: StandIns | None) -> None:
     runner = web.AppRunner(create_app(settings), access_log=None)
-    await runner.setup()
+    try:
+        await runner.setup()
+    except BaseException:
+        await runner.cleanup()  # closes whatever had started before the failure
+        raise
     site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port or None)
     await site.start()
     if not reuse_port:

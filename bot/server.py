@@ -1,8 +1,11 @@
-"""The aiohttp server: every channel's webhook, the web chat, health and metrics, one app.
+"""The aiohttp server: every channel's webhook, the web chat, the staff web, health and
+metrics, one app.
 
 ``create_app(settings)`` is what ``motcua serve`` and the tests both run. Routes are declared
-up front; the store, the engine, HTTP sessions, the Telegram Application and the background
-workers open in a ``cleanup_ctx`` when the app starts and close when it stops.
+up front. Each resource — the store, the thread pool, the retriever, the HTTP session, the Zalo
+tokens, the Telegram application, the sent journal, the workers — opens in its own
+``cleanup_ctx`` when the app starts, in that order, and closes in reverse when it stops; if
+one fails to start, those already started are closed by the runner's cleanup.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import aiohttp
@@ -25,20 +28,21 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.headers import install_security_headers
 from bot.inbox import InboxWorker
-from bot.messages import Reply
+from bot.messages import Incoming, Reply
 from bot.outbox import OutboxWorker, pending_count
-from bot.ratelimit import ClientBudget
+from bot.ratelimit import ClientAddress, ClientBudget
+from bot.sending import Sender
 from bot.sent_journal import SentJournal
 from bot.staff import StaffDesk
-from channels.base import Sender
 from channels.intake import Intake
 from channels.messenger.inbound import routes as messenger_routes
 from channels.messenger.outbound import MessengerSender
 from channels.metrics import Metrics
 from channels.telegram.adapter import (
+    TelegramApplication,
     TelegramSender,
     build_application,
-    register_handlers,
+    register_polling,
 )
 from channels.telegram.adapter import routes as telegram_routes
 from channels.webchat.routes import WebChatSender
@@ -47,32 +51,55 @@ from channels.zalo.inbound import routes as zalo_routes
 from channels.zalo.outbound import ZaloSender
 from channels.zalo.tokens import ZaloTokens
 from feedback.store import Store
-from feedback.web.app import setup_staff_web
+from feedback.web.app import PREFIX as STAFF_PREFIX
+from feedback.web.app import staff_web, start_staff_web
 from feedback.web.context import StaffContext
 from knowledge.retriever import Retriever
 
 log = logging.getLogger(__name__)
+THREADS = 16
 
 
-@dataclass
+@dataclass(frozen=True)
 class Runtime:
-    """What the running app holds; filled in when it starts."""
+    """What the running app holds, complete once it has started."""
 
     settings: Settings
     metrics: Metrics
+    store: Store
+    engine: Engine
+    senders: Mapping[str, Sender]
     intake: Intake
-    telegram_app: object | None = None
-    store: Store | None = None
-    engine: Engine | None = None
-    senders: dict[str, Sender] = field(default_factory=dict)
-    inbox: InboxWorker | None = None
-    outbox: OutboxWorker | None = None
-    staff: StaffContext | None = None
-    desk: StaffDesk | None = None
+    inbox: InboxWorker
+    outbox: OutboxWorker
+    desk: StaffDesk
 
 
-RUNTIME = web.AppKey("runtime", Runtime)
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
 RETRIEVER = web.AppKey("retriever", Retriever)
+STORE = web.AppKey("store", Store)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+ZALO_TOKENS = web.AppKey("zalo_tokens", ZaloTokens)
+TELEGRAM = web.AppKey("telegram", TelegramApplication)
+JOURNAL = web.AppKey("journal", SentJournal)
+STAFF_APP = web.AppKey("staff_app", web.Application)
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+class AppIntake:
+    """The intake the webhooks are given when the app is built: it hands their messages to
+    the running app's :class:`Intake`, which exists once the workers have started."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    async def submit(self, messages: Sequence[Incoming]) -> int:
+        return await self._app[RUNTIME].intake.submit(messages)
+
+    @property
+    def store(self) -> Store:
+        return self._app[STORE]
 
 
 def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Application:
@@ -80,11 +107,10 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
     --standins`` points them at local stand-ins first)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     metrics = Metrics()
-    runtime = Runtime(settings, metrics, Intake(None, None, metrics))  # type: ignore[arg-type]
-    app[RUNTIME] = runtime
+    app[SETTINGS], app[METRICS] = settings, metrics
     if retriever is not None:
         app[RETRIEVER] = retriever
-    intake = runtime.intake
+    intake = AppIntake(app)
     if settings.messenger:
         config = settings.messenger
         app.router.add_routes(
@@ -96,12 +122,15 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
             zalo_routes(intake, settings.zalo.app_id, settings.zalo.oa_secret, metrics, window)
         )
     if settings.telegram:
-        config = settings.telegram
-        application = build_application(config.token, config.api_base, config.polling)
-        register_handlers(application, intake)
-        runtime.telegram_app = application
-        if not config.polling:
-            app.router.add_routes(telegram_routes(application, config.webhook_secret, metrics))
+        telegram = settings.telegram
+        application = build_application(telegram.token, telegram.api_base, telegram.polling)
+        app[TELEGRAM] = application
+        if telegram.polling:
+            register_polling(application, intake)
+        else:
+            app.router.add_routes(
+                telegram_routes(intake, application.bot, telegram.webhook_secret, metrics)
+            )
     budget = ClientBudget(
         settings.webchat_messages_per_minute,
         settings.webchat_sessions_per_minute,
@@ -109,70 +138,131 @@ def create_app(settings: Settings, retriever: Retriever | None = None) -> web.Ap
     )
     app.router.add_routes(webchat_routes(intake, metrics, budget))
     install_security_headers(app, settings.frame_ancestors)
-    runtime.staff = setup_staff_web(
-        app,
-        settings.data_dir,
-        settings.session_key,
-        settings.cookie_secure,
-        settings.trusted_proxies,
-    )
+    staff = staff_web(settings.data_dir, settings.session_key, settings.cookie_secure)
+    app[STAFF_APP] = staff
+    app.add_subapp(STAFF_PREFIX, staff)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
-    app.cleanup_ctx.append(_services)
+    app.cleanup_ctx.extend(
+        [_store, _thread_pool, _retriever, _http, _zalo_tokens, _telegram, _journal, _workers]
+    )
     return app
 
 
-async def _services(app: web.Application) -> AsyncIterator[None]:
-    runtime = app[RUNTIME]
-    settings = runtime.settings
+async def _thread_pool(app: web.Application) -> AsyncIterator[None]:
     # Database batches, searches, claims and the staff web all run on worker threads; the
     # default pool (cores + 4) is small enough for one kind to starve another.
-    asyncio.get_running_loop().set_default_executor(
-        ThreadPoolExecutor(max_workers=16, thread_name_prefix="motcua")
-    )
-    retriever = app.get(RETRIEVER) or await asyncio.to_thread(build_retriever, settings)
-    store = await asyncio.to_thread(Store, settings.database)
-    engine = Engine(retriever, store)
-    runtime.store, runtime.engine = store, engine
+    loop = asyncio.get_running_loop()
+    pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="motcua")
+    loop.set_default_executor(pool)
+    yield
+    # Later users of this loop get a fresh pool; ours finishes its work (a cancelled worker's
+    # transaction, say) off the loop, before the store closes.
+    loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="asyncio"))
+    await loop.run_in_executor(None, pool.shutdown)
+
+
+async def _retriever(app: web.Application) -> AsyncIterator[None]:
+    if RETRIEVER not in app:
+        app[RETRIEVER] = await asyncio.to_thread(build_retriever, app[SETTINGS])
+    yield
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    store = await asyncio.to_thread(Store, app[SETTINGS].database)
+    app[STORE] = store
+    yield
+    await asyncio.to_thread(store.dispose)
+
+
+async def _http(app: web.Application) -> AsyncIterator[None]:
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
+    app[HTTP] = http
+    yield
+    await http.close()
+
+
+async def _zalo_tokens(app: web.Application) -> AsyncIterator[None]:
+    config = app[SETTINGS].zalo
+    if config is not None:
+        tokens = ZaloTokens(
+            app[STORE], app[HTTP], config.oauth_base, config.app_id, config.app_secret
+        )
+        await asyncio.to_thread(tokens.seed, config.access_token, config.refresh_token)
+        app[ZALO_TOKENS] = tokens
+    yield
+
+
+async def _telegram(app: web.Application) -> AsyncIterator[None]:
+    application = app.get(TELEGRAM)
+    if application is None:
+        yield
+        return
+    await application.initialize()
+    try:
+        await application.start()
+        try:
+            if application.updater is not None:  # polling mode
+                await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            yield
+        finally:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            await application.stop()
+    finally:
+        await application.shutdown()
+
+
+async def _journal(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    journal = SentJournal(settings.data_dir / "sent-journal", app[STORE].url)
+    app[JOURNAL] = journal
+    yield
+    journal.close()
+
+
+def _senders(app: web.Application) -> dict[str, Sender]:
+    settings = app[SETTINGS]
     senders: dict[str, Sender] = {"web": WebChatSender()}
     if settings.messenger:
         config = settings.messenger
-        senders["messenger"] = MessengerSender(http, config.api_base, config.page_token)
+        senders["messenger"] = MessengerSender(app[HTTP], config.api_base, config.page_token)
     if settings.zalo:
-        config = settings.zalo
-        tokens = ZaloTokens(store, http, config.oauth_base, config.app_id, config.app_secret)
-        await asyncio.to_thread(tokens.seed, config.access_token, config.refresh_token)
-        senders["zalo"] = ZaloSender(http, config.api_base, tokens)
-    application = runtime.telegram_app
-    if application is not None:
-        await application.initialize()
-        senders["telegram"] = TelegramSender(application)
-        await application.start()
-        if settings.telegram and settings.telegram.polling:
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    runtime.senders = senders
+        senders["zalo"] = ZaloSender(app[HTTP], settings.zalo.api_base, app[ZALO_TOKENS])
+    if TELEGRAM in app:
+        senders["telegram"] = TelegramSender(app[TELEGRAM].bot)
+    return senders
+
+
+async def _workers(app: web.Application) -> AsyncIterator[None]:
+    """The engine, the intake, the inbox and outbox workers and the staff desk; the workers
+    run as tasks until the app stops."""
+    settings, metrics, store = app[SETTINGS], app[METRICS], app[STORE]
+    retriever = app[RETRIEVER]
+    senders = _senders(app)
+
+    def split(channel: str, reply: Reply) -> list[Reply]:
+        sender = senders.get(channel)
+        return sender.parts(reply) if sender is not None else [reply]
 
     lease = timedelta(seconds=settings.lease_seconds)
-    journal = SentJournal(settings.data_dir / "sent-journal", store.url)
+    engine = Engine(retriever, store)
     outbox = OutboxWorker(
-        store, senders, runtime.metrics, settings.retry_cap_seconds, lease, journal=journal
+        store, senders, metrics, settings.retry_cap_seconds, lease, journal=app[JOURNAL]
     )
-    inbox = InboxWorker(
-        engine,
-        lambda channel, reply: _parts(senders, channel, reply),
-        outbox,
-        metrics=runtime.metrics,
-        lease=lease,
+    inbox = InboxWorker(engine, split, outbox, metrics=metrics, lease=lease)
+    desk = StaffDesk(store, split, outbox.wake)
+    intake = Intake(store, inbox, metrics)
+    app[RUNTIME] = Runtime(settings, metrics, store, engine, senders, intake, inbox, outbox, desk)
+    start_staff_web(
+        app[STAFF_APP],
+        StaffContext(
+            store,
+            desk,
+            retriever.catalogue,
+            client_address=ClientAddress(settings.trusted_proxies),
+        ),
     )
-    runtime.inbox, runtime.outbox = inbox, outbox
-    runtime.intake.store, runtime.intake.inbox = store, inbox
-    runtime.desk = StaffDesk(
-        store, lambda channel, reply: _parts(senders, channel, reply), outbox.wake
-    )
-    if runtime.staff is not None:
-        runtime.staff.store, runtime.staff.desk = store, runtime.desk
-        runtime.staff.catalogue = retriever.catalogue
     poll = settings.poll_seconds
     tasks = [asyncio.create_task(inbox.run(poll)), asyncio.create_task(outbox.run(poll))]
     log.info("motcua serving channels: %s", ", ".join(sorted(senders)))
@@ -184,26 +274,11 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if application is not None:
-            if application.updater and application.updater.running:
-                await application.updater.stop()
-            await application.stop()
-            await application.shutdown()
-        await http.close()
-        journal.close()
-        await asyncio.to_thread(store.dispose)
-
-
-def _parts(senders: dict[str, Sender], channel: str, reply: Reply) -> list[Reply]:
-    sender = senders.get(channel)
-    return sender.parts(reply) if sender is not None else [reply]
 
 
 async def healthz(request: web.Request) -> web.Response:
     """200 when the store answers; 503 otherwise."""
     runtime = request.app[RUNTIME]
-    if runtime.store is None:
-        return web.json_response({"status": "starting"}, status=503)
 
     def ping() -> None:
         with runtime.store.engine.connect() as connection:
@@ -225,10 +300,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def metrics_view(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
-    if runtime.store is not None:
-        with contextlib.suppress(Exception):
-            runtime.metrics.outbox_depth.set(await asyncio.to_thread(pending_count, runtime.store))
-    if runtime.engine is not None:
-        runtime.metrics.searches.set(runtime.engine.retriever.searches)
-        runtime.metrics.encoder_calls.set(runtime.engine.retriever.encoder_calls)
+    with contextlib.suppress(Exception):
+        runtime.metrics.outbox_depth.set(await asyncio.to_thread(pending_count, runtime.store))
+    runtime.metrics.searches.set(runtime.engine.retriever.searches)
+    runtime.metrics.encoder_calls.set(runtime.engine.retriever.encoder_calls)
     return web.Response(body=runtime.metrics.render(), content_type="text/plain")

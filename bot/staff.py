@@ -103,7 +103,7 @@ class StaffDesk:
         it tells the citizen, with the ticket code, on the channel they wrote from."""
         with self.store.session() as session:
             item = find_by_ticket(session, ticket)
-            if item is None:
+            if item is None or item.id is None:
                 raise LookupError(f"no feedback {ticket}")
             events: list[tuple[str, str]] = []
             if assignee is not None and assignee != (item.assignee or ""):
@@ -151,6 +151,7 @@ class StaffDesk:
             note=note,
         )
         self._send(session, conversation, [Reply(text)], "staff")
+        assert item.id is not None  # a stored item
         session.add(
             FeedbackEvent(
                 feedback_id=item.id, actor="system", action="notified", detail=conversation.channel

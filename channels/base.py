@@ -1,41 +1,18 @@
-"""What every channel adapter provides, and the errors its sender may raise.
+"""What channel adapters share: splitting replies within a platform's limits, and turning a
+platform's documented error codes into what the outbox does next.
 
 An adapter parses and verifies its platform's webhook into channel-neutral
 :class:`~bot.messages.Incoming` messages, splits replies into the pieces the platform
-accepts in one call, and sends one piece per call. The core never imports a platform.
+accepts in one call, and sends one piece per call (the contract is in :mod:`bot.sending`).
+The core never imports a platform.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from enum import Enum
 
 from bot.messages import Reply
-
-
-class RetryLater(Exception):
-    """The platform is unavailable or throttling; try again after ``delay`` seconds."""
-
-    def __init__(self, reason: str, delay: float | None = None) -> None:
-        super().__init__(reason)
-        self.delay = delay
-
-
-class PermanentFailure(Exception):
-    """The platform refused this message for good (user blocked the bot, window closed…)."""
-
-
-class Sender(Protocol):
-    """Delivers replies on one channel."""
-
-    channel: str
-
-    def parts(self, reply: Reply) -> list[Reply]:
-        """``reply`` split into pieces the platform accepts in one call each."""
-        ...
-
-    async def send(self, user_id: str, reply: Reply) -> None:
-        """Send one piece; raise :class:`RetryLater` or :class:`PermanentFailure` on error."""
-        ...
+from bot.sending import PermanentFailure, RetryLater, WindowClosed
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -70,3 +47,22 @@ def split_reply(reply: Reply, limit: int) -> list[Reply]:
     pieces = [Reply(t, procedure_code=reply.procedure_code) for t in texts[:-1]]
     pieces.append(Reply(texts[-1], reply.buttons, reply.links, reply.procedure_code))
     return pieces
+
+
+class Outcome(Enum):
+    """What a platform's error means for the reply that met it."""
+
+    RETRY = "retry"  # unavailable or throttling: send again later
+    REFRESH_TOKEN = "refresh token"  # the access token ran out: refresh it, send again once
+    PERMANENT = "permanent"  # refused for good: never send this reply again
+    WINDOW_CLOSED = "window closed"  # the citizen can no longer be written to
+
+
+def raise_for(outcome: Outcome, reason: str, delay: float | None = None) -> None:
+    """Raise what the outbox understands for ``outcome`` (a token still stale after its
+    refresh is retried later)."""
+    if outcome is Outcome.WINDOW_CLOSED:
+        raise WindowClosed(reason)
+    if outcome is Outcome.PERMANENT:
+        raise PermanentFailure(reason)
+    raise RetryLater(reason, delay)

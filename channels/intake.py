@@ -13,6 +13,7 @@ from dataclasses import replace
 from bot.batching import Batcher
 from bot.inbox import accept_many
 from bot.messages import Incoming
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from bot.worker import Claimed, QueueWorker
 from feedback.models import InboundMessage
 from feedback.safe_text import has_controls, strip_controls
@@ -59,11 +60,15 @@ class Intake:
     ``inbox`` worker (each citizen's oldest pending message, as far as it has room), which
     takes them over in memory once that transaction has committed."""
 
-    def __init__(self, store: Store, inbox: QueueWorker | None = None, metrics=None) -> None:
+    def __init__(
+        self, store: Store, inbox: QueueWorker | None = None, metrics: Telemetry = NO_TELEMETRY
+    ) -> None:
         self.store = store
         self.inbox = inbox
         self.metrics = metrics
-        self._batches: Batcher[Sequence[Incoming], tuple[int, Claimed]] | None = None
+        self._batches: Batcher[Sequence[Incoming], tuple[int, Claimed]] = Batcher(
+            self._accept, lanes=store.write_lanes
+        )
 
     async def submit(self, messages: Sequence[Incoming]) -> int:
         """Persist ``messages``; returns how many were new (redeliveries are not). Text is
@@ -71,12 +76,9 @@ class Intake:
         messages = admissible(messages)
         if not messages:
             return 0
-        if self._batches is None:  # once the store is set
-            self._batches = Batcher(self._accept, lanes=self.store.write_lanes)
         new, claimed = await self._batches.submit(messages)
-        if self.metrics is not None:
-            for message in messages:
-                self.metrics.inbound(message.channel)
+        for message in messages:
+            self.metrics.inbound(message.channel)
         if self.inbox is not None:
             self.inbox.take(claimed)
         return new

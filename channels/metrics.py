@@ -1,4 +1,6 @@
-"""Prometheus metrics for one app: messages in and out per channel, latency, outbox depth."""
+"""Prometheus metrics for one app: messages in and out per channel, latency, outbox depth.
+
+:class:`Metrics` is the server's :class:`~bot.telemetry.Telemetry`."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 
 
 class Metrics:
+    """One registry per app (several apps may run in one process, as in the tests)."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.messages_in = Counter(
@@ -58,6 +62,15 @@ class Metrics:
 
     def webhook(self, channel: str, status: int) -> None:
         self.webhooks.labels(channel, str(status)).inc()
+
+    def error(self, where: str) -> None:
+        self.errors.labels(where).inc()
+
+    def zalo_event_refused(self, reason: str) -> None:
+        self.zalo_refused.labels(reason).inc()
+
+    def turn(self, seconds: float) -> None:
+        self.turn_seconds.observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

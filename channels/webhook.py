@@ -10,6 +10,8 @@ from functools import wraps
 
 from aiohttp import web
 
+from bot.telemetry import NO_TELEMETRY, Telemetry
+
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -43,7 +45,7 @@ def parse_json(body: bytes) -> dict:
     return data
 
 
-def guarded(channel: str, metrics=None) -> Callable[[Handler], Handler]:
+def guarded(channel: str, metrics: Telemetry = NO_TELEMETRY) -> Callable[[Handler], Handler]:
     """Wrap a webhook handler: Rejected → its status; malformed shapes → 400; oversized → 413
     (aiohttp's body limit); a store failure → 503, so the platform delivers again later (the
     message was not stored, so it must not be acknowledged). Counted per status."""
@@ -62,8 +64,7 @@ def guarded(channel: str, metrics=None) -> Callable[[Handler], Handler]:
             except Exception:  # the store is down: not stored, so not acknowledged
                 log.exception("%s webhook could not store its messages", channel)
                 response = web.json_response({"error": "try again later"}, status=503)
-            if metrics is not None:
-                metrics.webhook(channel, response.status)
+            metrics.webhook(channel, response.status)
             return response
 
         return wrapper

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
-from feedback.models import Conversation, Message, utcnow
+from feedback.models import Conversation, Message, table_of, utcnow
 from feedback.store import insert_ignoring_duplicates
 
 
@@ -85,7 +86,7 @@ def saved_values(conversation: LockedConversation) -> dict:
     }
 
 
-_CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
+_CONVERSATION = table_of(Conversation)
 SAVE_CONVERSATION = (
     update(_CONVERSATION)
     .where(_CONVERSATION.c.id == bindparam("row_id"))
@@ -126,7 +127,7 @@ def _conversations_of():
 
 
 @cache
-def _create_if_missing(dialect: str):
+def _create_if_missing(dialect: str) -> Insert:
     dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     return dialect_insert(_CONVERSATION).on_conflict_do_nothing()
 
@@ -173,7 +174,7 @@ def log_message(
     session.connection().execute(INSERT_MESSAGE, row)
 
 
-INSERT_MESSAGE = insert(Message.__table__)  # type: ignore[attr-defined]
+INSERT_MESSAGE = insert(table_of(Message))
 
 
 def message_row(
@@ -191,7 +192,15 @@ def message_row(
     return row
 
 
-def _row(conversation: AnyConversation, direction, text, author, payload, platform_id, code):
+def _row(
+    conversation: AnyConversation,
+    direction: str,
+    text: str,
+    author: str,
+    payload: str | None,
+    platform_id: str | None,
+    code: str | None,
+) -> dict[str, Any]:
     return {
         "conversation_id": conversation.id,
         "channel": conversation.channel,
@@ -209,8 +218,8 @@ def transcript(session: Session, conversation_id: int, limit: int = 200) -> list
     """The conversation's last ``limit`` messages, oldest first."""
     query = (
         orm_select(Message)
-        .where(Message.conversation_id == conversation_id)
-        .order_by(Message.id.desc())
+        .where(col(Message.conversation_id) == conversation_id)
+        .order_by(col(Message.id).desc())
         .limit(limit)
     )
     return list(reversed(session.exec(query).all()))

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table behind a model, for Core statements (SQLModel leaves it untyped)."""
+    table = getattr(model, "__table__")  # noqa: B009
+    assert isinstance(table, Table)
+    return table
 
 
 def utcnow() -> datetime:

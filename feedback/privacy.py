@@ -8,7 +8,7 @@ import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import delete, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from feedback.models import (
     Conversation,
@@ -101,31 +101,33 @@ def purge_old_conversations(
     dedupe_cutoff = min(cutoff, now - keep_dedupe)
     with store.session() as session:
         open_feedback = select(FeedbackItem.conversation_id).where(
-            FeedbackItem.status.not_in(("resolved", "rejected")),
-            FeedbackItem.conversation_id.is_not(None),
+            col(FeedbackItem.status).not_in(("resolved", "rejected")),
+            col(FeedbackItem.conversation_id).is_not(None),
         )
-        open_cases = select(EscalationCase.conversation_id).where(EscalationCase.status != "closed")
+        open_cases = select(EscalationCase.conversation_id).where(
+            col(EscalationCase.status) != "closed"
+        )
         ids = session.exec(
             select(Conversation.id).where(
-                Conversation.updated_at < cutoff,
-                Conversation.id.not_in(open_feedback),
-                Conversation.id.not_in(open_cases),
+                col(Conversation.updated_at) < cutoff,
+                col(Conversation.id).not_in(open_feedback),
+                col(Conversation.id).not_in(open_cases),
             )
         ).all()
         if not ids:
             return 0
         for model in (Message, Rating, UnansweredQuestion, EscalationCase):
-            session.exec(delete(model).where(model.conversation_id.in_(ids)))
+            session.exec(delete(model).where(col(model.conversation_id).in_(ids)))
         session.exec(
             update(FeedbackItem)
-            .where(FeedbackItem.conversation_id.in_(ids))
+            .where(col(FeedbackItem.conversation_id).in_(ids))
             .values(conversation_id=None)
         )
-        session.exec(delete(InboundMessage).where(InboundMessage.received_at < dedupe_cutoff))
+        session.exec(delete(InboundMessage).where(col(InboundMessage.received_at) < dedupe_cutoff))
         session.exec(
             delete(OutboxMessage).where(
-                OutboxMessage.created_at < cutoff, OutboxMessage.status != "pending"
+                col(OutboxMessage.created_at) < cutoff, col(OutboxMessage.status) != "pending"
             )
         )
-        session.exec(delete(Conversation).where(Conversation.id.in_(ids)))
+        session.exec(delete(Conversation).where(col(Conversation.id).in_(ids)))
         return len(ids)

@@ -8,10 +8,11 @@ are made, and SQLAlchemy compiles each statement once and caches it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     Row,
     Select,
@@ -25,8 +26,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import aliased
+from sqlmodel import col
 
-from feedback.models import InboundMessage, OutboxMessage, utcnow
+from feedback.models import InboundMessage, OutboxMessage, table_of, utcnow
 from feedback.store import Store
 
 QueueModel = type[InboundMessage] | type[OutboxMessage]
@@ -40,31 +42,31 @@ def _statements(model: QueueModel, of_citizens: bool = False) -> tuple[Select, U
     heads of those citizens only, each a seek in the queue index); then ``ids`` and ``until``
     for the lease.
     """
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     earlier = aliased(model)
     blocked = exists().where(
         and_(
-            earlier.channel == model.channel,
-            earlier.user_id == model.user_id,
-            earlier.status == "pending",
-            earlier.id < model.id,
+            col(earlier.channel) == col(model.channel),
+            col(earlier.user_id) == col(model.user_id),
+            col(earlier.status) == "pending",
+            col(earlier.id) < col(model.id),
         )
     )
-    now = bindparam("now")
+    now: BindParameter[datetime] = bindparam("now")
     conditions = [
-        model.status == "pending",
-        or_(model.claimed_until.is_(None), model.claimed_until < now),
+        col(model.status) == "pending",
+        or_(col(model.claimed_until).is_(None), col(model.claimed_until) < now),
         ~blocked,
     ]
     if model is OutboxMessage:
-        conditions.append(OutboxMessage.next_attempt_at <= now)  # retries wait their turn
+        conditions.append(col(OutboxMessage.next_attempt_at) <= now)  # retries wait their turn
     if of_citizens:
-        conditions.append(model.channel == bindparam("channel"))
-        conditions.append(model.user_id.in_(bindparam("users", expanding=True)))
+        conditions.append(col(model.channel) == bindparam("channel"))
+        conditions.append(col(model.user_id).in_(bindparam("users", expanding=True)))
     heads = (
         select(table)
         .where(*conditions)
-        .order_by(model.id)
+        .order_by(col(model.id))
         .limit(bindparam("limit"))
         .with_for_update(skip_locked=True)
     )
@@ -72,8 +74,8 @@ def _statements(model: QueueModel, of_citizens: bool = False) -> tuple[Select, U
         # Sorted by an expression no index provides: ordered by the id itself, SQLite's
         # planner (which has no statistics) reads every pending row through the one-column
         # status index to skip the sort, instead of seeking each citizen in the queue index.
-        heads = heads.order_by(None).order_by(model.id + 0)
-    values = {"claimed_until": bindparam("until")}
+        heads = heads.order_by(None).order_by(col(model.id) + 0)
+    values: dict[str, object] = {"claimed_until": bindparam("until")}
     if model is InboundMessage:
         values["attempts"] = table.c.attempts + 1
     lease = update(table).where(table.c.id.in_(bindparam("ids", expanding=True))).values(values)
@@ -160,7 +162,7 @@ def _claim_of(
 def _lock_pending(model: QueueModel) -> Select:
     """``FOR UPDATE`` on the pending rows of ``citizens``, in id order: settling
     transactions update rows in id order too, so the two cannot deadlock."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     citizen = tuple_(table.c.channel, table.c.user_id)
     return (
         select(table.c.id)
@@ -173,7 +175,7 @@ def _lock_pending(model: QueueModel) -> Select:
 def renew_leases(store: Store, model: QueueModel, ids: list[int], lease: timedelta) -> None:
     """Extend the lease of rows still in hand. Rows settled meanwhile are left alone: done,
     sent or failed ones by their status, ones given back for a retry by their cleared lease."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     renew = (
         update(table)
         .where(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, distinct, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from feedback.models import (
     EscalationCase,
@@ -27,7 +27,7 @@ class Dashboard:
     until: datetime
     daily: list[dict] = field(default_factory=list)  # day, channel, conversations, helped
     per_channel: dict[str, dict[str, int]] = field(default_factory=dict)
-    top_procedures: list[tuple[str, int]] = field(default_factory=list)
+    top_procedures: list[tuple[str | None, int]] = field(default_factory=list)
     unanswered: list[UnansweredQuestion] = field(default_factory=list)
     unanswered_count: int = 0
     ratings: dict[str, int] = field(default_factory=dict)
@@ -38,7 +38,7 @@ class Dashboard:
     resolution_days: float | None = None
 
 
-def _day(value) -> str:
+def _day(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
@@ -46,15 +46,15 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
     until = now or utcnow()
     since = until - timedelta(days=days)
     board = Dashboard(since, until)
-    in_window = (Message.created_at >= since, Message.created_at <= until)
+    in_window = (col(Message.created_at) >= since, col(Message.created_at) <= until)
 
-    day = func.date(Message.created_at)
-    helped = case((Message.procedure_code.is_not(None), Message.conversation_id), else_=None)
+    day = func.date(col(Message.created_at))
+    helped = case((col(Message.procedure_code).is_not(None), Message.conversation_id), else_=None)
     rows = session.exec(
         select(
             day,
             Message.channel,
-            func.count(distinct(Message.conversation_id)),
+            func.count(distinct(col(Message.conversation_id))),
             func.count(distinct(helped)),
         )
         .where(*in_window)
@@ -77,34 +77,38 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
     board.top_procedures = [
         (code, count)
         for code, count in session.exec(
-            select(Message.procedure_code, func.count(Message.id))
-            .where(*in_window, Message.direction == "out", Message.procedure_code.is_not(None))
-            .group_by(Message.procedure_code)
-            .order_by(func.count(Message.id).desc())
+            select(Message.procedure_code, func.count(col(Message.id)))
+            .where(
+                *in_window,
+                col(Message.direction) == "out",
+                col(Message.procedure_code).is_not(None),
+            )
+            .group_by(col(Message.procedure_code))
+            .order_by(func.count(col(Message.id)).desc())
             .limit(10)
         ).all()
     ]
 
     unanswered_window = (
-        UnansweredQuestion.created_at >= since,
-        UnansweredQuestion.created_at <= until,
+        col(UnansweredQuestion.created_at) >= since,
+        col(UnansweredQuestion.created_at) <= until,
     )
     board.unanswered_count = session.exec(
-        select(func.count(UnansweredQuestion.id)).where(*unanswered_window)
+        select(func.count(col(UnansweredQuestion.id))).where(*unanswered_window)
     ).one()
     board.unanswered = list(
         session.exec(
             select(UnansweredQuestion)
             .where(*unanswered_window)
-            .order_by(UnansweredQuestion.created_at.desc())
+            .order_by(col(UnansweredQuestion.created_at).desc())
             .limit(50)
         ).all()
     )
 
     rating_rows = session.exec(
-        select(Rating.procedure_code, Rating.helpful, func.count(Rating.id))
-        .where(Rating.created_at >= since, Rating.created_at <= until)
-        .group_by(Rating.procedure_code, Rating.helpful)
+        select(Rating.procedure_code, Rating.helpful, func.count(col(Rating.id)))
+        .where(col(Rating.created_at) >= since, col(Rating.created_at) <= until)
+        .group_by(col(Rating.procedure_code), col(Rating.helpful))
     ).all()
     by_code: dict[str, list[int]] = {}
     for code, helpful, count in rating_rows:
@@ -119,7 +123,7 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
 
     cases = session.exec(
         select(EscalationCase).where(
-            EscalationCase.created_at >= since, EscalationCase.created_at <= until
+            col(EscalationCase.created_at) >= since, col(EscalationCase.created_at) <= until
         )
     ).all()
     take_minutes = [
@@ -141,7 +145,7 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
 
     items = session.exec(
         select(FeedbackItem).where(
-            FeedbackItem.created_at >= since, FeedbackItem.created_at <= until
+            col(FeedbackItem.created_at) >= since, col(FeedbackItem.created_at) <= until
         )
     ).all()
     processed = [i for i in items if i.status in ("resolved", "rejected")]

@@ -16,8 +16,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
 
-from sqlalchemy import Executable, Insert, event, make_url
+from sqlalchemy import Connection, Executable, Insert, event, make_url
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -25,6 +26,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from feedback import models  # noqa: F401  (registers the tables)
 from feedback.migrate import upgrade
+from feedback.models import table_of
 
 
 class Store:
@@ -178,14 +180,14 @@ def create_private_file(database: str | None) -> None:
 def insert_ignoring_duplicates(dialect: str, model: type[SQLModel]) -> Insert:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for ``dialect`` (sqlite, postgresql):
     a row back means the row was new (``rowcount`` is no guide: drivers differ)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     return dialect_insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -194,5 +196,5 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

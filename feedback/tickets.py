@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from feedback.models import FeedbackEvent, FeedbackItem, utcnow
 
@@ -62,12 +62,13 @@ def create_feedback(
             continue
     else:
         raise RuntimeError("could not allocate a ticket code")
+    assert item.id is not None  # flushed above
     session.add(FeedbackEvent(feedback_id=item.id, actor="citizen", action="created"))
     return item
 
 
 def find_by_ticket(session: Session, ticket: str) -> FeedbackItem | None:
-    return session.exec(select(FeedbackItem).where(FeedbackItem.ticket == ticket)).first()
+    return session.exec(select(FeedbackItem).where(col(FeedbackItem.ticket) == ticket)).first()
 
 
 STATUS_REFUSALS_PER_DAY = 5  # wrong last-4-digit guesses on one ticket before digits stop counting

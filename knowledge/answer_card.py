@@ -161,7 +161,7 @@ def build_card(
     # "How do I …" asks for the whole procedure, so "steps" alone gets the full card.
     asked = [f for f in dict.fromkeys(facets or []) if f != "steps"]
     full: list[Facet] = ["steps", "documents", "fee", "time", "place", "online"]
-    shown: list[Facet] = [*asked, "place"] if asked and "place" not in asked else asked or full
+    shown: list[Facet] = [*asked, "place"] if asked and "place" not in asked else [*(asked or full)]
     hidden = 0
     sections = []
     for facet in shown:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float | int | None]:
     in_scope = [o for o in outcomes if o.question.codes]
     oos = [o for o in outcomes if not o.question.codes]
 
-    def share(items: list[Outcome], test) -> float | None:
+    def share(items: list[Outcome], test: Callable[[Outcome], bool]) -> float | None:
         return round(sum(1 for o in items if test(o)) / len(items), 4) if items else None
 
     latencies = np.array([o.latency_ms for o in outcomes]) if outcomes else np.zeros(1)

@@ -44,7 +44,9 @@ class BM25Index:
     def __contains__(self, term: str) -> bool:
         return term in self._postings
 
-    def scores(self, query_terms: Iterable[str], weights: dict[str, float] | None = None):
+    def scores(
+        self, query_terms: Iterable[str], weights: dict[str, float] | None = None
+    ) -> np.ndarray:
         """BM25 score of every document for ``query_terms`` (a float32 array)."""
         total = np.zeros(self.size, dtype=np.float32)
         for term in set(query_terms):

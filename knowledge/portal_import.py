@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from knowledge.portal_tables import parse_channels, parse_documents
 from knowledge.schema import Catalogue, Level, Procedure
@@ -89,7 +89,7 @@ def _result(raw: str) -> str:
     return _clean(re.split(r"Mã:|Từ khóa|Chọn cơ quan", raw, maxsplit=1)[0])
 
 
-def _online_level(raw_text: str) -> str | None:
+def _online_level(raw_text: str) -> Literal["full", "partial"] | None:
     if _FULL_ONLINE_RE.search(raw_text):
         return "full"
     if _PARTIAL_ONLINE_RE.search(raw_text):

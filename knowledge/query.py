@@ -266,7 +266,7 @@ def _courtesy_positions(
             return True
         # An address followed or preceded by "ơi" ("chị ơi", "anh ơi") whatever the accents.
         return tokens[i] in ADDRESSES and (
-            (i + 1 < len(tokens) and tokens[i + 1] == "oi") or (i and tokens[i - 1] == "oi")
+            (i + 1 < len(tokens) and tokens[i + 1] == "oi") or (i > 0 and tokens[i - 1] == "oi")
         )
 
     ends: set[int] = set()

@@ -350,7 +350,7 @@ async def test_telegram_sender_reports_the_wait_telegram_asks_for(rig):
     import pytest
 
     from bot.messages import Reply
-    from channels.base import RetryLater
+    from bot.sending import RetryLater
 
     rig.standins.telegram.throttle_next(1, retry_after=7)
     sender = rig.runtime.senders["telegram"]

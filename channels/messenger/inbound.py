@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.messages import Incoming
-from channels.intake import Intake
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "messenger"
@@ -71,7 +72,9 @@ def _parse_event(event: dict) -> Incoming | None:
     return None
 
 
-def routes(intake: Intake, app_secret: str, verify_token: str, metrics=None) -> web.RouteTableDef:
+def routes(
+    intake: Intake, app_secret: str, verify_token: str, metrics: Telemetry = NO_TELEMETRY
+) -> web.RouteTableDef:
     table = web.RouteTableDef()
 
     @table.get("/webhooks/messenger")

@@ -5,15 +5,47 @@ from __future__ import annotations
 import aiohttp
 
 from bot.messages import Reply
-from channels.base import PermanentFailure, RetryLater, split_reply, text_with_links
+from bot.sending import RetryLater
+from channels.base import Outcome, raise_for, split_reply, text_with_links
 
+# Meta allows 2,000 characters of text; we keep to the button template's 640 so that an
+# answer reads as a few short messages rather than one wall of text.
 TEXT_LIMIT = 640
 QUICK_REPLIES = 13
 TITLE_LIMIT = 20
 PAYLOAD_LIMIT = 1000
-# Graph API error codes: throttling (retry later) and refusals (never retry).
-_THROTTLED = {4, 17, 32, 613}
-_REFUSED = {10, 100, 190, 200, 551}
+THROTTLE_DELAY = 60.0  # seconds to wait after a rate-limit error
+
+# The Graph API's documented error codes, by (code, subcode); a subcode of None covers every
+# subcode the table does not name. Statuses decide what the table does not know.
+ERROR_POLICY: dict[tuple[int, int | None], Outcome] = {
+    (1, None): Outcome.RETRY,  # unknown error, "please retry"
+    (2, None): Outcome.RETRY,  # service temporarily unavailable
+    (4, None): Outcome.RETRY,  # application request limit reached
+    (17, None): Outcome.RETRY,  # user request limit reached
+    (32, None): Outcome.RETRY,  # page request limit reached
+    (613, None): Outcome.RETRY,  # calls to this API have exceeded the rate limit
+    (10, 2018278): Outcome.WINDOW_CLOSED,  # sent outside the 24-hour messaging window
+    (10, None): Outcome.PERMANENT,  # permission denied
+    (100, None): Outcome.PERMANENT,  # invalid parameter (2018001: no matching user)
+    (190, None): Outcome.PERMANENT,  # invalid page access token: no retry will fix it
+    (200, None): Outcome.PERMANENT,  # missing permission
+    (551, None): Outcome.PERMANENT,  # this person isn't available (blocked the page)
+}
+_THROTTLING = {4, 17, 32, 613}
+
+
+def error_outcome(status: int, code: int | None, subcode: int | None) -> Outcome:
+    """What a Send API error means: the table first, then the HTTP status."""
+    if code is not None:
+        known = ERROR_POLICY.get((code, subcode)) or ERROR_POLICY.get((code, None))
+        if known is not None:
+            return known
+    if status == 429 or status >= 500:
+        return Outcome.RETRY
+    if 400 <= status < 500:
+        return Outcome.PERMANENT
+    return Outcome.RETRY
 
 
 def _title(text: str) -> str:
@@ -60,12 +92,12 @@ class MessengerSender:
         except ValueError as exc:
             raise RetryLater(f"Messenger answered {response.status} without JSON") from exc
         error = (data or {}).get("error", {})
-        code = error.get("code")
-        reason = f"Messenger {response.status} code {code}: {error.get('message')}"
-        if response.status == 429 or code in _THROTTLED:
-            raise RetryLater(reason, delay=60.0)
-        if response.status >= 500:
-            raise RetryLater(reason)
-        if code in _REFUSED or 400 <= response.status < 500:
-            raise PermanentFailure(reason)
-        raise RetryLater(reason)
+        code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
+        reason = f"Messenger {response.status} code {code}/{subcode}: {error.get('message')}"
+        outcome = error_outcome(response.status, code, subcode)
+        throttled = response.status == 429 or code in _THROTTLING
+        raise_for(outcome, reason, THROTTLE_DELAY if throttled else None)
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None

@@ -1,34 +1,48 @@
-"""Telegram through python-telegram-bot: an Application whose handlers hand updates to the
-intake, a webhook that feeds updates to it (or polling), and a sender using its Bot.
+"""Telegram: updates parsed by a plain function and handed to the intake, a webhook (or
+python-telegram-bot's polling) that receives them, and a sender using PTB's Bot.
 
-The webhook acknowledges only once the handlers have stored the message; should storing fail,
+The webhook acknowledges only once the intake has stored the message; should storing fail,
 Telegram gets a 503 and delivers the update again.
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.messages import Incoming, Reply
-from channels.base import PermanentFailure, RetryLater, split_reply, text_with_links
-from channels.intake import Intake
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
+from channels.base import Outcome, raise_for, split_reply, text_with_links
 from channels.telegram.transport import AiohttpRequest
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
+log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
 CALLBACK_DATA_BYTES = 64
-_STORED = "stored_updates"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def build_application(token: str, api_base: str, polling: bool = False) -> Application:
+def build_application(token: str, api_base: str, polling: bool = False) -> TelegramApplication:
     """A PTB Application talking to ``api_base`` (Telegram's, or a stand-in's)."""
     builder = (
         Application.builder()
@@ -43,62 +57,104 @@ def build_application(token: str, api_base: str, polling: bool = False) -> Appli
     return builder.build()
 
 
-def register_handlers(application: Application, intake: Intake) -> None:
-    """Text messages and inline-keyboard presses become :class:`Incoming` messages."""
-    stored: dict[int, bool] = application.bot_data.setdefault(_STORED, {})
+def parse_update(data: dict[str, Any]) -> Update:
+    """A webhook body (or a ``getUpdates`` item) as PTB's :class:`Update`."""
+    return Update.de_json(data)
 
-    async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        chat_id = str(message.chat_id)
-        incoming = Incoming(
-            CHANNEL, chat_id, message.text or "", None, f"m{chat_id}:{message.message_id}"
-        )
-        stored[update.update_id] = False
-        await intake.submit([incoming])
-        stored[update.update_id] = True
 
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
+def incoming(update: Update) -> Incoming | None:
+    """The citizen message an update carries: a text message (commands included) or an
+    inline-button press. Everything else — edits, photos, documents, stickers, locations,
+    voice, contacts, the bot blocked or unblocked — carries none and is acknowledged unread."""
+    query = update.callback_query
+    if query is not None:
         chat = query.message.chat.id if query.message else query.from_user.id
-        incoming = Incoming(CHANNEL, str(chat), "", query.data, f"cb{query.id}")
-        stored[update.update_id] = False
-        await intake.submit([incoming])
-        stored[update.update_id] = True
-        await query.answer()  # stops the button's spinner in the citizen's app
-
-    application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
+        return Incoming(CHANNEL, str(chat), "", query.data, f"cb{query.id}")
+    message = update.message
+    if message is not None and message.text is not None:
+        chat_id = str(message.chat_id)
+        return Incoming(CHANNEL, chat_id, message.text, None, f"m{chat_id}:{message.message_id}")
+    return None
 
 
-def routes(application: Application, secret: str, metrics=None) -> web.RouteTableDef:
+async def receive_update(update: Update, intake: Intake, bot: Bot) -> None:
+    """Store the update's message; then stop a pressed button's spinner in the citizen's app
+    (best effort: the message is stored either way)."""
+    message = incoming(update)
+    if message is None:
+        return
+    await intake.submit([message])
+    if update.callback_query is not None:
+        try:
+            await bot.answer_callback_query(update.callback_query.id)
+        except TelegramError as exc:
+            log.warning("could not answer Telegram callback query: %s", exc)
+
+
+def register_polling(application: TelegramApplication, intake: Intake) -> None:
+    """Polling mode: every update PTB fetches goes through :func:`receive_update`."""
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await receive_update(update, intake, context.bot)
+
+    application.add_handler(TypeHandler(Update, on_update))
+
+
+def routes(
+    intake: Intake, bot: Bot, secret: str, metrics: Telemetry = NO_TELEMETRY
+) -> web.RouteTableDef:
     table = web.RouteTableDef()
-    stored: dict[int, bool] = application.bot_data.setdefault(_STORED, {})
 
     @table.post("/webhooks/telegram")
     @guarded(CHANNEL, metrics)
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        given = request.headers.get(SECRET_HEADER)
         if given is None:
-            raise Rejected(401, "missing X-Telegram-Bot-Api-Secret-Token")
+            raise Rejected(401, f"missing {SECRET_HEADER}")
         if not same_secret(given, secret):
             raise Rejected(403, "bad secret token")
         data = parse_json(await request.read())
         if not isinstance(data.get("update_id"), int):
             raise Rejected(400, "update_id missing")
-        update = Update.de_json(data, application.bot)
-        await application.process_update(update)
-        if stored.pop(update.update_id, True) is False:
-            raise RuntimeError("the update's message could not be stored")  # → 503
+        await receive_update(parse_update(data), intake, bot)
         return web.Response(text="ok")
 
     return table
 
 
+# What each error PTB raises means. PTB turns the Bot API's status into the exception
+# (400 BadRequest, 401/404 InvalidToken, 403 Forbidden, 429 with retry_after RetryAfter,
+# anything else NetworkError); the most specific class listed wins.
+ERROR_POLICY: dict[type[TelegramError], Outcome] = {
+    RetryAfter: Outcome.RETRY,  # 429 flood control: wait retry_after seconds
+    Forbidden: Outcome.WINDOW_CLOSED,  # 403: the citizen blocked the bot
+    BadRequest: Outcome.PERMANENT,  # 400: chat not found, text too long, bad button data
+    InvalidToken: Outcome.RETRY,  # 401: our token is wrong; keep the reply until it's fixed
+    TimedOut: Outcome.RETRY,
+    NetworkError: Outcome.RETRY,  # 5xx, a 429 without retry_after, no connection
+}
+
+
+def error_outcome(error: TelegramError) -> Outcome:
+    """The policy of the most specific listed class ``error`` is an instance of."""
+    for kind in type(error).__mro__:
+        if kind in ERROR_POLICY:
+            return ERROR_POLICY[kind]
+    return Outcome.RETRY
+
+
+def _retry_after(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the type will change
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
 class TelegramSender:
     channel = CHANNEL
 
-    def __init__(self, application: Application) -> None:
-        self.bot = application.bot
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
 
     def parts(self, reply: Reply) -> list[Reply]:
         return split_reply(reply, TEXT_LIMIT)
@@ -118,13 +174,6 @@ class TelegramSender:
             await self.bot.send_message(
                 chat_id=int(user_id), text=text[:TEXT_LIMIT], reply_markup=self.keyboard(reply)
             )
-        except RetryAfter as exc:
-            with warnings.catch_warnings():  # PTB 22 warns that the type will change
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(f"Telegram flood control: {exc}", delay=seconds) from exc
-        except (Forbidden, BadRequest) as exc:
-            raise PermanentFailure(f"Telegram refused: {exc}") from exc
-        except (TimedOut, NetworkError) as exc:
-            raise RetryLater(f"Telegram unreachable: {exc}") from exc
+        except TelegramError as exc:
+            delay = _retry_after(exc) if isinstance(exc, RetryAfter) else None
+            raise_for(error_outcome(exc), f"Telegram: {exc}", delay)

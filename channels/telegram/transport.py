@@ -13,6 +13,8 @@ reply's sending cost); with files attached, multipart.
 from __future__ import annotations
 
 import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -46,10 +48,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout=BaseRequest.DEFAULT_NONE,
-        write_timeout=BaseRequest.DEFAULT_NONE,
-        connect_timeout=BaseRequest.DEFAULT_NONE,
-        pool_timeout=BaseRequest.DEFAULT_NONE,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
@@ -73,9 +75,9 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
 
 
-def _given(value, default: float | None) -> float | None:
+def _given(value: ODVInput[float], default: float | None) -> float | None:
     """A timeout PTB passed, or the default when it passed none."""
-    return default if isinstance(value, type(BaseRequest.DEFAULT_NONE)) else value
+    return default if isinstance(value, DefaultValue) else value
 
 
 def _body(request_data: RequestData | None) -> tuple[bytes | aiohttp.FormData | None, str]:

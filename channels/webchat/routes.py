@@ -8,20 +8,24 @@ that poll. Messages are charged to the client address's budget (:mod:`bot.rateli
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from importlib import resources
+from typing import Protocol
 
 from aiohttp import web
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.messages import Incoming, Reply, is_payload, reply_from_json
 from bot.ratelimit import ClientBudget
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from channels.base import split_reply
-from channels.intake import Intake
 from channels.webhook import Rejected, guarded, parse_json
 from feedback.models import OutboxMessage
-from feedback.web.params import row_id
+from feedback.numbers import MAX_ROW_ID, row_id_or_none
+from feedback.store import Store
 
 CHANNEL = "web"
 SESSION_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -42,6 +46,30 @@ class WebChatSender:
         return None
 
 
+class WebChatIntake(Intake, Protocol):
+    """The intake, and the store the page's poll reads its replies from."""
+
+    @property
+    def store(self) -> Store: ...
+
+
+def _sent_after(store: Store, session: str, after: int) -> list[OutboxMessage]:
+    """The session's replies marked sent, after the id ``after`` (50 at most), oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == CHANNEL,
+            OutboxMessage.user_id == session,
+            OutboxMessage.status == "sent",
+            col(OutboxMessage.id) > after,
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(50)
+    )
+    with store.session() as db:
+        return list(db.exec(query).all())
+
+
 def _session(request: web.Request, value: object = None) -> str:
     """The session id from the header (or, for a POST, the JSON body); never from the URL."""
     if "session" in request.query:
@@ -52,7 +80,9 @@ def _session(request: web.Request, value: object = None) -> str:
     return value
 
 
-def routes(intake: Intake, metrics=None, budget: ClientBudget | None = None) -> web.RouteTableDef:
+def routes(
+    intake: WebChatIntake, metrics: Telemetry = NO_TELEMETRY, budget: ClientBudget | None = None
+) -> web.RouteTableDef:
     table = web.RouteTableDef()
     files = resources.files("channels.webchat").joinpath("static")
     page = files.joinpath("index.html").read_text("utf-8")
@@ -98,20 +128,11 @@ def routes(intake: Intake, metrics=None, budget: ClientBudget | None = None) -> 
     @guarded(CHANNEL, metrics)
     async def get_messages(request: web.Request) -> web.Response:
         session = _session(request)
-        after = row_id(request.query.get("after"), "after")
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.channel == CHANNEL,
-                OutboxMessage.user_id == session,
-                OutboxMessage.status == "sent",
-                OutboxMessage.id > after,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(50)
-        )
-        with intake.store.session() as db:
-            rows = db.exec(query).all()
+        after = row_id_or_none(request.query.get("after"))
+        if after is None:
+            raise Rejected(400, f"after must be a whole number from 0 to {MAX_ROW_ID}")
+        # The store is synchronous (and on SQLite takes the writer's lock): off the loop.
+        rows = await asyncio.to_thread(_sent_after, intake.store, session, after)
         messages = []
         for row in rows:
             reply = reply_from_json(row.body)

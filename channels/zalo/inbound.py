@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from bot.messages import Incoming, is_payload
-from channels.intake import Intake
+from bot.sending import Intake
+from bot.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "zalo"
@@ -32,8 +33,8 @@ def signature(app_id: str, body: bytes, timestamp: str, oa_secret: str) -> str:
 def parse_event(data: dict) -> list[Incoming]:
     """The citizen message in one Zalo event (none for echoes, receipts and other events)."""
     event = str(data["event_name"])
-    if event.startswith(_IGNORED_PREFIXES):
-        return []
+    if event.startswith(_IGNORED_PREFIXES) or not event.startswith("user_send_"):
+        return []  # nor events without a sender, like user_click_chatnow
     sender = str(data["sender"]["id"])
     message = data.get("message") or {}
     timestamp = int(str(data.get("timestamp") or 0))
@@ -71,7 +72,7 @@ def routes(
     intake: Intake,
     app_id: str,
     oa_secret: str,
-    metrics=None,
+    metrics: Telemetry = NO_TELEMETRY,
     window: timedelta = EVENT_WINDOW,
 ) -> web.RouteTableDef:
     """The webhook; signed events older than ``window`` or from the future are refused
@@ -95,8 +96,7 @@ def routes(
             raise Rejected(403, "bad signature")
         problem = event_age_problem(timestamp, window)
         if problem is not None:
-            if metrics is not None:
-                metrics.zalo_refused.labels(problem).inc()
+            metrics.zalo_event_refused(problem)
             raise Rejected(403, f"event timestamp refused ({problem})")
         await intake.submit(parse_event(data))
         return web.json_response({"message": "ok"})

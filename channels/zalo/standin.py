@@ -1,8 +1,14 @@
-"""Stand-in of the Zalo OA API and OAuth v4 token endpoint, and of Zalo posting signed events."""
+"""Stand-in of the Zalo OA API and OAuth v4 token endpoint, and of Zalo posting signed events.
+
+It states Zalo's rules itself, from Zalo's documentation as quoted by independent sources, and
+imports nothing from the adapter: a rule the adapter gets wrong fails here instead of being
+agreed with.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import secrets
@@ -13,8 +19,17 @@ import aiohttp
 from aiohttp import web
 
 from channels.standin import Faults
-from channels.zalo.inbound import signature
-from channels.zalo.outbound import BUTTONS, TEXT_LIMIT
+
+TEXT_LIMIT = 2000  # consultation message text ("Giới hạn tối đa là 2.000 ký tự")
+TITLE_LIMIT = 100  # a template button's title
+# No source states how many buttons a message may carry, so none is enforced.
+
+
+def zalo_mac(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> str:
+    """``X-ZEvent-Signature`` without its ``mac=``: the lowercase hex SHA-256 (not an HMAC)
+    of app id, raw body, the body's timestamp and the OA secret key, concatenated."""
+    message = app_id.encode("utf-8") + raw_body + (timestamp + oa_secret).encode("utf-8")
+    return hashlib.sha256(message).hexdigest()
 
 
 def zalo_error(code: int, message: str) -> web.Response:
@@ -76,8 +91,10 @@ class ZaloApiStandIn:
         except (ValueError, KeyError, TypeError):
             return zalo_error(-201, "Parameters are invalid")
         buttons = message.get("attachment", {}).get("payload", {}).get("buttons", [])
-        if not text or len(text) > TEXT_LIMIT or len(buttons) > BUTTONS:
+        if not text or len(text) > TEXT_LIMIT:
             return zalo_error(-201, "Message is invalid")
+        if any(len(button.get("title", "")) > TITLE_LIMIT for button in buttons):
+            return zalo_error(-201, "Button title is too long")
         self.received.append(body)
         return web.json_response(
             {
@@ -136,7 +153,7 @@ class ZaloPlatform:
         }
 
     def sign(self, raw: bytes, data: dict, secret: str | None = None, prefix: str = "mac=") -> str:
-        return prefix + signature(
+        return prefix + zalo_mac(
             str(data["app_id"]), raw, str(data["timestamp"]), secret or self.oa_secret
         )
 

@@ -12,7 +12,7 @@ connection = context.config.attributes.get("connection")
 if connection is None:  # run from the alembic command line with sqlalchemy.url set
     from sqlalchemy import create_engine
 
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
     connection = engine.connect()
 
 context.configure(

@@ -1,8 +1,11 @@
-"""Mounting the staff and admin web (``/staff``) onto the server's aiohttp app."""
+"""The staff and admin web as an aiohttp sub-application, mounted by the server at ``/staff``.
+
+Its session middleware wraps staff pages only, never a webhook. The server gives it a
+:class:`StaffContext` when it starts (:func:`start_staff_web`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -10,31 +13,37 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.ratelimit import ClientAddress
 from feedback.web import auth, cases, dashboard, tickets
 from feedback.web.context import STAFF, StaffContext
 
+PREFIX = "/staff"
 
-def setup_staff_web(
-    app: web.Application,
-    data_dir: Path,
-    session_key: str | None,
-    secure_cookie: bool,
-    trusted_proxies: Iterable[str] = (),
-) -> StaffContext:
-    """Templates, sessions, routes and static files; returns the context the server fills
-    in when it starts."""
-    aiohttp_jinja2.setup(
+
+def staff_web(data_dir: Path, session_key: str | None, secure_cookie: bool) -> web.Application:
+    """Templates, sessions, routes and static files, to mount at :data:`PREFIX`."""
+    app = web.Application()
+    templates = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("feedback.web", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # shipped in the package: never re-read, so never read on the loop
     )
+    for name in templates.list_templates():
+        templates.get_template(name)  # compiled now, while the server is being built
     auth.install_sessions(app, auth.session_key(data_dir, session_key), secure_cookie)
+    # The route tables name full paths (/staff/inbox…); mounted, the prefix comes from the
+    # mount point.
     for table in (auth.routes, cases.routes, tickets.routes, dashboard.routes):
-        app.router.add_routes(table)
+        for route in table:
+            assert isinstance(route, web.RouteDef) and route.path.startswith(PREFIX)
+            path = route.path.removeprefix(PREFIX)
+            app.router.add_route(route.method, path, route.handler, **route.kwargs)
     static = resources.files("feedback.web") / "static"
-    app.router.add_static("/staff/static", str(static), name="staff-static")
-    context = StaffContext(client_address=ClientAddress(trusted_proxies))
+    app.router.add_static("/static", str(static), name="staff-static")
+    return app
+
+
+def start_staff_web(app: web.Application, context: StaffContext) -> None:
+    """Hand the mounted staff web what it works with (call while the server starts)."""
     app[STAFF] = context
-    return context

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import web
-from sqlmodel import select
+from sqlmodel import col, select
 
 from feedback.conversations import transcript
 from feedback.models import Conversation, EscalationCase, Message
 from feedback.privacy import mask_pii
 from feedback.safe_text import strip_controls
+from feedback.store import Store
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
@@ -21,20 +22,23 @@ from feedback.web.tickets import sees_personal_data
 routes = web.RouteTableDef()
 
 
-def _open_cases(store) -> list[dict]:
+def _open_cases(store: Store) -> list[dict]:
     with store.session() as session:
         rows = session.exec(
             select(EscalationCase, Conversation)
-            .join(Conversation, Conversation.id == EscalationCase.conversation_id)
-            .where(EscalationCase.status != "closed")
-            .order_by(EscalationCase.created_at)
+            .join(Conversation, col(Conversation.id) == EscalationCase.conversation_id)
+            .where(col(EscalationCase.status) != "closed")
+            .order_by(col(EscalationCase.created_at))
         ).all()
         cases = []
         for case, conversation in rows:
             last = session.exec(
                 select(Message)
-                .where(Message.conversation_id == conversation.id, Message.author == "citizen")
-                .order_by(Message.id.desc())
+                .where(
+                    col(Message.conversation_id) == conversation.id,
+                    col(Message.author) == "citizen",
+                )
+                .order_by(col(Message.id).desc())
                 .limit(1)
             ).first()
             cases.append(
@@ -72,7 +76,7 @@ async def cases_json(request: web.Request) -> web.Response:
     )
 
 
-def _case_view(store, case_id: int, viewer: dict, after: int = 0) -> dict:
+def _case_view(store: Store, case_id: int, viewer: dict, after: int = 0) -> dict:
     """A case and its conversation; phone and ID numbers masked unless the viewer has taken
     the case (or is an admin)."""
     with store.session() as session:
@@ -80,6 +84,8 @@ def _case_view(store, case_id: int, viewer: dict, after: int = 0) -> dict:
         if case is None:
             raise web.HTTPNotFound(text="no such case")
         conversation = session.get(Conversation, case.conversation_id)
+        if conversation is None or conversation.id is None:
+            raise web.HTTPNotFound(text="no such conversation")
         unmasked = sees_personal_data(viewer, case.assignee)
         messages = [
             {
@@ -89,7 +95,7 @@ def _case_view(store, case_id: int, viewer: dict, after: int = 0) -> dict:
                 "at": local_time(m.created_at, "%H:%M %d/%m"),
             }
             for m in transcript(session, conversation.id)
-            if m.id > after
+            if m.id is not None and m.id > after
         ]
         return {
             "case": {

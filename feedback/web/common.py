@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
@@ -23,7 +24,9 @@ def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     return value.astimezone(LOCAL).strftime(fmt)
 
 
-async def page(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
+async def page(
+    request: web.Request, template: str, status: int = 200, **context: Any
+) -> web.Response:
     session = await get_session(request)
     failed = session.pop("failed", 0) if request.get(USER) else 0  # told once, after sign-in
     context.update(user=request.get(USER), csrf=await csrf_token(request), failed=failed)

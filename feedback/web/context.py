@@ -1,29 +1,57 @@
-"""What the staff web needs from the running server, filled in when it starts."""
+"""What the staff web needs from the running server: the store, the desk that acts on cases
+and feedback, and the catalogue (for procedure names). Given whole when the server starts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from bot.staff import StaffDesk
 from feedback.signin_guard import SignInPolicy
 from feedback.store import Store
 from knowledge.schema import Catalogue
 
 
-@dataclass
+class Desk(Protocol):
+    """What staff do to conversations and feedback (the server's ``StaffDesk``); each call
+    runs a store transaction, so the web calls it on a worker thread."""
+
+    def take(self, case_id: int, staff: str) -> Any: ...
+
+    def reply(self, case_id: int, staff: str, text: str) -> None: ...
+
+    def hand_back(self, case_id: int, staff: str) -> None: ...
+
+    def close(self, case_id: int, staff: str) -> None: ...
+
+    def update_feedback(
+        self,
+        ticket: str,
+        actor: str,
+        *,
+        status: str | None = None,
+        assignee: str | None = None,
+        note: str | None = None,
+        due_date: datetime | None = None,
+        reply_to_citizen: str | None = None,
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
 class StaffContext:
-    store: Store | None = None
-    desk: StaffDesk | None = None
-    catalogue: Catalogue | None = None
+    store: Store
+    desk: Desk
+    catalogue: Catalogue
     signin: SignInPolicy = field(default_factory=SignInPolicy)
+    # the client's address as the budget reads it (X-Forwarded-For only from trusted proxies)
     client_address: Callable[[web.Request], str] = lambda request: request.remote or ""
 
     def procedure_name(self, code: str | None) -> str:
-        if not code or self.catalogue is None:
-            return code or ""
+        if not code:
+            return ""
         procedure = self.catalogue.get(code)
         return procedure.name if procedure else code
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -23,7 +24,7 @@ def _days(request: web.Request) -> int:
         raise web.HTTPBadRequest(text="days must be a number") from exc
 
 
-def _board(request: web.Request):
+def _board(request: web.Request) -> Callable[[], Dashboard]:
     """A function computing the dashboard for the requested window (run in a thread)."""
     store = request.app[STAFF].store
     days = _days(request)

@@ -3,15 +3,13 @@ never a 500 from deeper down (a database refusing an id too large for its column
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time
 
 from aiohttp import web
 
+from feedback.numbers import MAX_ROW_ID, row_id_or_none
 from feedback.web.common import LOCAL
 
-MAX_ROW_ID = 2**63 - 1  # the largest id a database column here can hold
-_DIGITS_RE = re.compile(r"[0-9]{1,19}")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
@@ -22,11 +20,10 @@ def bad_request(message: str) -> web.HTTPBadRequest:
 
 def row_id(raw: str | None, name: str, default: int = 0) -> int:
     """A non-negative id or position (``after=``, a case number), or 400."""
-    if raw is None or raw == "":
-        return default
-    if not _DIGITS_RE.fullmatch(raw) or int(raw) > MAX_ROW_ID:
+    value = row_id_or_none(raw, default)
+    if value is None:
         raise bad_request(f"{name} must be a whole number from 0 to {MAX_ROW_ID}")
-    return int(raw)
+    return value
 
 
 def local_day(raw: str | None, end: bool = False) -> datetime | None:

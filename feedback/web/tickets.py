@@ -6,11 +6,13 @@ import asyncio
 
 from aiohttp import web
 from sqlalchemy import or_
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
 from feedback.privacy import mask_name, mask_pii
 from feedback.safe_text import clean_name, strip_controls
+from feedback.store import Store
 from feedback.tickets import CATEGORIES, STATUSES
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
@@ -34,22 +36,22 @@ CSV_COLUMNS = [
 ]
 
 
-def _query(filters: dict[str, str]):
-    query = select(FeedbackItem).order_by(FeedbackItem.created_at.desc())
+def _query(filters: dict[str, str]) -> SelectOfScalar[FeedbackItem]:
+    query = select(FeedbackItem).order_by(col(FeedbackItem.created_at).desc())
     for name in ("status", "category", "channel", "assignee"):
         if filters.get(name):
             query = query.where(getattr(FeedbackItem, name) == filters[name])
     if (since := local_day(filters.get("since"))) is not None:
-        query = query.where(FeedbackItem.created_at >= since)
+        query = query.where(col(FeedbackItem.created_at) >= since)
     if (until := local_day(filters.get("until"), end=True)) is not None:
-        query = query.where(FeedbackItem.created_at <= until)
+        query = query.where(col(FeedbackItem.created_at) <= until)
     if filters.get("q"):
         needle = f"%{filters['q'].strip()}%"
         query = query.where(
             or_(
-                FeedbackItem.content.ilike(needle),
-                FeedbackItem.ticket.ilike(needle),
-                FeedbackItem.contact_name.ilike(needle),
+                col(FeedbackItem.content).ilike(needle),
+                col(FeedbackItem.ticket).ilike(needle),
+                col(FeedbackItem.contact_name).ilike(needle),
             )
         )
     return query
@@ -79,7 +81,9 @@ def sees_personal_data(viewer: dict, assignee: str | None) -> bool:
     return viewer["role"] == "admin" or (assignee is not None and assignee == viewer["username"])
 
 
-def _list(store, filters: dict[str, str], viewer: dict, limit: int) -> tuple[list[dict], list[str]]:
+def _list(
+    store: Store, filters: dict[str, str], viewer: dict, limit: int
+) -> tuple[list[dict], list[str]]:
     with store.session() as session:
         items = session.exec(_query(filters).limit(limit)).all()
         staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
@@ -117,15 +121,15 @@ async def feedback_csv(request: web.Request) -> web.Response:
     return csv_response("gop-y", CSV_COLUMNS, rows, separator(request))
 
 
-def _detail(store, ticket: str, viewer: dict) -> dict:
+def _detail(store: Store, ticket: str, viewer: dict) -> dict:
     with store.session() as session:
-        item = session.exec(select(FeedbackItem).where(FeedbackItem.ticket == ticket)).first()
+        item = session.exec(select(FeedbackItem).where(col(FeedbackItem.ticket) == ticket)).first()
         if item is None:
             raise web.HTTPNotFound(text="no such ticket")
         events = session.exec(
             select(FeedbackEvent)
-            .where(FeedbackEvent.feedback_id == item.id)
-            .order_by(FeedbackEvent.id)
+            .where(col(FeedbackEvent.feedback_id) == item.id)
+            .order_by(col(FeedbackEvent.id))
         ).all()
         staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
         history = [
