@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from channels.standins import StandIns  # noqa: E402
+from bot.shell.standins import StandIns  # noqa: E402
 
 
 @dataclass
@@ -106,7 +106,7 @@ async def run(args: argparse.Namespace, with_attack: bool) -> dict:
     if args.spread:
         env["MOTCUA_TRUSTED_PROXIES"] = "127.0.0.1"
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
+        [sys.executable, "-m", "bot.shell.cli", "serve"],
         cwd=args.server_root,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -36,10 +36,10 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.config import Settings, settings_env  # noqa: E402
-from bot.phrases import HOTLINE  # noqa: E402
+from bot.conversation.phrases import HOTLINE  # noqa: E402
+from bot.shell.config import Settings, settings_env  # noqa: E402
+from bot.shell.standins import StandIns  # noqa: E402
 from channels.messenger.inbound import signature as messenger_signature  # noqa: E402
-from channels.standins import StandIns  # noqa: E402
 
 QUESTIONS = [
     "lam cccd lan dau can giay to gi",
@@ -462,7 +462,7 @@ async def main() -> int:
     standins = await StandIns.start()
     tracker = Tracker()
     log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
-    command = [sys.executable, "-m", "bot.cli", "serve"]
+    command = [sys.executable, "-m", "bot.shell.cli", "serve"]
     if args.workers > 1:
         command += ["--workers", str(args.workers)]
     server = subprocess.Popen(

@@ -2,8 +2,8 @@
 platform's documented error codes into what the outbox does next.
 
 An adapter parses and verifies its platform's webhook into channel-neutral
-:class:`~bot.messages.Incoming` messages, splits replies into the pieces the platform
-accepts in one call, and sends one piece per call (the contract is in :mod:`bot.sending`).
+:class:`~bot.contract.messages.Incoming` messages, splits replies into the pieces the platform
+accepts in one call, and sends one piece per call (the contract is in :mod:`bot.contract.sending`).
 The core never imports a platform.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from bot.messages import Reply
-from bot.sending import PermanentFailure, RetryLater, WindowClosed
+from bot.contract.messages import Reply
+from bot.contract.sending import PermanentFailure, RetryLater, WindowClosed
 
 
 def split_text(text: str, limit: int) -> list[str]:

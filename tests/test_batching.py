@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from bot.batching import Batcher
+from bot.delivery.batching import Batcher
 
 
 async def test_items_that_pile_up_share_a_batch_and_keep_their_results():

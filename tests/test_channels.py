@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.messages import Reply
-from bot.outbox import claim as outbox_claim
-from bot.outbox import enqueue
-from bot.sent_journal import SentJournal
+from bot.contract.messages import Reply
+from bot.delivery.outbox import claim as outbox_claim
+from bot.delivery.outbox import enqueue
+from bot.delivery.sent_journal import SentJournal
 from feedback.models import InboundMessage, OutboxMessage, PlatformToken, utcnow
 from tests.channel_fixtures import complete_answers, eventually, start_rig
 
@@ -349,8 +349,8 @@ async def test_round_trip_on_postgresql(pg_rig):
 async def test_telegram_sender_reports_the_wait_telegram_asks_for(rig):
     import pytest
 
-    from bot.messages import Reply
-    from bot.sending import RetryLater
+    from bot.contract.messages import Reply
+    from bot.contract.sending import RetryLater
 
     rig.standins.telegram.throttle_next(1, retry_after=7)
     sender = rig.runtime.senders["telegram"]

@@ -1,6 +1,6 @@
 import json
 
-from bot.cli import main
+from bot.shell.cli import main
 from knowledge.catalogue_files import embedded_catalogue
 
 

@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from bot.cli import main
+from bot.shell.cli import main
 
 
 def test_ask_json_lists_each_fact_with_its_record_field(capsys):

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig, settings_env
+from bot.shell.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig, settings_env
 
 
 def test_worker_processes_receive_exactly_the_supervisors_settings():

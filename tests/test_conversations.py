@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.engine import Engine
-from bot.staff import StaffDesk
-from bot.state import ConversationState
+from bot.conversation.engine import Engine
+from bot.conversation.state import ConversationState
+from bot.delivery.staff import StaffDesk
 from feedback.models import (
     Conversation,
     EscalationCase,
@@ -209,7 +209,7 @@ def test_one_citizens_messages_are_handled_one_at_a_time(engine):
 def test_console_channel_drives_the_same_engine(engine):
     import io
 
-    from bot.console import run
+    from bot.shell.console import run
 
     out = io.StringIO()
     run(engine, user_id="tty", stdin=io.StringIO("xin chao\n/3\n"), stdout=out)

@@ -7,7 +7,7 @@ the same procedure. On SQLite and PostgreSQL (the ``store`` fixture).
 
 from __future__ import annotations
 
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from knowledge.answer_card import build_card
 from knowledge.catalogue_files import embedded_catalogue
 from knowledge.facets import Facet

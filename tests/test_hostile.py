@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import Settings
+from bot.shell.config import Settings
+from bot.shell.standins import StandIns
 from channels.messenger.inbound import signature as messenger_signature
-from channels.standins import StandIns
 from channels.zalo.inbound import signature as zalo_signature
 from tests.channel_fixtures import start_rig
 

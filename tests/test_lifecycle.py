@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from telegram.error import InvalidToken
 
-from bot.server import HTTP, STAFF_APP, create_app
+from bot.shell.server import HTTP, STAFF_APP, create_app
 
 
 def open_files_under(directory: Path) -> list[str]:

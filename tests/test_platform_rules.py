@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pytest
 from aiohttp import web
 
-from bot.messages import Incoming
+from bot.contract.messages import Incoming
 from channels.messenger import inbound as messenger
 from channels.messenger.standin import meta_signature
 from channels.telegram.adapter import routes as telegram_routes

@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from sqlmodel import func, select
 
-from bot.config import Settings
-from bot.outbox import pending_count
+from bot.delivery.outbox import pending_count
+from bot.shell.config import Settings
 from feedback.models import FeedbackItem, InboundMessage, Message, OutboxMessage
 from feedback.store import Store
 from feedback.tickets import find_ticket_code

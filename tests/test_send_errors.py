@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.messages import Button, Reply
-from bot.sending import PermanentFailure, RetryLater, WindowClosed
+from bot.contract.messages import Button, Reply
+from bot.contract.sending import PermanentFailure, RetryLater, WindowClosed
 from channels.messenger.outbound import MessengerSender
 from channels.telegram.adapter import TelegramSender, build_application
 from channels.zalo.outbound import ZaloSender

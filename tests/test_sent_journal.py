@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from bot.messages import Reply
-from bot.outbox import enqueue, mark_journalled_sent
-from bot.sent_journal import SentJournal, discard, orphaned_records
+from bot.contract.messages import Reply
+from bot.delivery.outbox import enqueue, mark_journalled_sent
+from bot.delivery.sent_journal import SentJournal, discard, orphaned_records
 from feedback.models import OutboxMessage
 from feedback.store import Store
 
@@ -27,7 +27,7 @@ def _journalling_process(directory, database: str, ids: list[int]) -> subprocess
         f"""
         import sys, time
         from pathlib import Path
-        from bot.sent_journal import SentJournal
+        from bot.delivery.sent_journal import SentJournal
         journal = SentJournal(Path({str(directory)!r}), {database!r})
         for row_id in {ids!r}:
             journal.record(row_id)

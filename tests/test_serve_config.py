@@ -12,8 +12,8 @@ import sys
 
 import aiohttp
 
-from bot.cli import main
-from bot.config import Settings
+from bot.shell.cli import main
+from bot.shell.config import Settings
 from tests.server_process import ROOT
 
 
@@ -39,7 +39,7 @@ async def serve_and_ask(tmp_path, *flags: str) -> tuple[dict, int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env |= {"MOTCUA_DATA_DIR": str(tmp_path), "MOTCUA_ENCODER": "none"}
-    command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), *flags]
+    command = [sys.executable, "-m", "bot.shell.cli", "serve", "--port", str(port), *flags]
     proc = subprocess.Popen(
         command,
         cwd=ROOT,

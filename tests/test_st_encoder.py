@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.cli import main
+from bot.shell.cli import main
 from knowledge.catalogue_files import embedded_catalogue
 from knowledge.dense import load_encoder, model_fingerprint
 from knowledge.e5_weights import dequantize_q4

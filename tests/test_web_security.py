@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
-from bot.cli import main
-from bot.config import Settings
+from bot.shell.cli import main
+from bot.shell.config import Settings
 from feedback import users
 from feedback.models import InboundMessage
 from feedback.signin_guard import SignInPolicy

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
-from bot.cli import main
+from bot.shell.cli import main
 from feedback.models import Conversation, InboundMessage
 from tests.channel_fixtures import Rig, eventually, start_rig
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.messages import Incoming
-from bot.sending import Intake
-from bot.telemetry import NO_TELEMETRY, Telemetry
+from bot.contract.messages import Incoming
+from bot.contract.sending import Intake
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "messenger"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.messages import Reply
-from bot.sending import RetryLater
+from bot.contract.messages import Reply
+from bot.contract.sending import RetryLater
 from channels.base import Outcome, raise_for, split_reply, text_with_links
 
 # Meta allows 2,000 characters of text; we keep to the button template's 640 so that an

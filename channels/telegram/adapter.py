@@ -26,9 +26,9 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.messages import Incoming, Reply
-from bot.sending import Intake
-from bot.telemetry import NO_TELEMETRY, Telemetry
+from bot.contract.messages import Incoming, Reply
+from bot.contract.sending import Intake
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.base import Outcome, raise_for, split_reply, text_with_links
 from channels.telegram.transport import AiohttpRequest
 from channels.webhook import Rejected, guarded, parse_json, same_secret

@@ -3,7 +3,7 @@
 The browser keeps a random session id (its user id on this channel) and sends it in the
 ``X-Chat-Session`` header, never in the URL (URLs end up in proxy logs and browser history). It
 posts messages and polls for replies; the outbox "sends" a web reply by making it available to
-that poll. Messages are charged to the client address's budget (:mod:`bot.ratelimit`).
+that poll. Messages are charged to the client address's budget (:mod:`bot.contract.ratelimit`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Protocol
 from aiohttp import web
 from sqlmodel import col, select
 
-from bot.messages import Incoming, Reply, is_payload, reply_from_json
-from bot.ratelimit import ClientBudget
-from bot.sending import Intake
-from bot.telemetry import NO_TELEMETRY, Telemetry
+from bot.contract.messages import Incoming, Reply, is_payload, reply_from_json
+from bot.contract.ratelimit import ClientBudget
+from bot.contract.sending import Intake
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.base import split_reply
 from channels.webhook import Rejected, guarded, parse_json
 from feedback.models import OutboxMessage

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
-from bot.messages import Incoming, is_payload
-from bot.sending import Intake
-from bot.telemetry import NO_TELEMETRY, Telemetry
+from bot.contract.messages import Incoming, is_payload
+from bot.contract.sending import Intake
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "zalo"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.messages import Reply
-from bot.sending import RetryLater
+from bot.contract.messages import Reply
+from bot.contract.sending import RetryLater
 from channels.base import Outcome, raise_for, split_reply, text_with_links
 from channels.zalo.inbound import PAYLOAD_MARK
 from channels.zalo.tokens import TokenRefreshFailed, ZaloTokens

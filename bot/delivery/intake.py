@@ -10,11 +10,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.batching import Batcher
-from bot.inbox import accept_many
-from bot.messages import Incoming
-from bot.telemetry import NO_TELEMETRY, Telemetry
-from bot.worker import Claimed, QueueWorker
+from bot.contract.messages import Incoming
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
+from bot.delivery.batching import Batcher
+from bot.delivery.inbox import accept_many
+from bot.delivery.worker import Claimed, QueueWorker
 from feedback.models import InboundMessage
 from feedback.safe_text import has_controls, strip_controls
 from feedback.store import Store

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.messages import Incoming, Reply
+from bot.contract.messages import Incoming, Reply
 
 
 class RetryLater(Exception):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.messages import Button, Link, Reply
-from bot.phrases import say
+from bot.contract.messages import Button, Link, Reply
+from bot.conversation.phrases import say
 from knowledge.answer_card import build_card
 from knowledge.communes import Commune
 from knowledge.document_list import full_lines

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from bot.engine import Engine
-from bot.messages import Incoming, Reply
+from bot.contract.messages import Incoming, Reply
+from bot.conversation.engine import Engine
 
 
 def render(replies: Iterable[Reply]) -> tuple[str, dict[str, str]]:

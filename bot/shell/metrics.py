@@ -1,6 +1,6 @@
 """Prometheus metrics for one app: messages in and out per channel, latency, outbox depth.
 
-:class:`Metrics` is the server's :class:`~bot.telemetry.Telemetry`."""
+:class:`Metrics` is the server's :class:`~bot.contract.telemetry.Telemetry`."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ import re
 
 from sqlmodel import Session
 
-from bot.messages import Button, Reply
-from bot.phrases import say
-from bot.state import ConversationState, FeedbackDraft
+from bot.contract.messages import Button, Reply
+from bot.conversation.phrases import say
+from bot.conversation.state import ConversationState, FeedbackDraft
 from feedback.conversations import LockedConversation
 from feedback.safe_text import clean_name
 from feedback.tickets import CATEGORIES, create_feedback, find_by_ticket, may_see_status

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.engine import Engine
+from bot.conversation.engine import Engine
+from bot.shell.config import Settings
 from feedback.store import Store
 from knowledge.catalogue_files import load_catalogue
 from knowledge.dense import load_encoder

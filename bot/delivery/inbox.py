@@ -18,12 +18,12 @@ from datetime import timedelta
 from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session
 
-from bot.batching import Batcher
-from bot.engine import AfterTurn, Engine, Prepared
-from bot.messages import Incoming, Reply
-from bot.outbox import INSERT_OUTBOX, outbox_rows
-from bot.telemetry import NO_TELEMETRY, Telemetry
-from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
+from bot.contract.messages import Incoming, Reply
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
+from bot.conversation.engine import AfterTurn, Engine, Prepared
+from bot.delivery.batching import Batcher
+from bot.delivery.outbox import INSERT_OUTBOX, outbox_rows
+from bot.delivery.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from feedback.conversations import LockedConversation, lock_conversations
 from feedback.models import InboundMessage, table_of, utcnow
 from feedback.store import DeferredWrites, Store

@@ -23,21 +23,21 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.app import build_retriever
-from bot.config import Settings
-from bot.engine import Engine
-from bot.headers import install_security_headers
-from bot.inbox import InboxWorker
-from bot.messages import Incoming, Reply
-from bot.outbox import OutboxWorker, pending_count
-from bot.ratelimit import ClientAddress, ClientBudget
-from bot.sending import Sender
-from bot.sent_journal import SentJournal
-from bot.staff import StaffDesk
-from channels.intake import Intake
+from bot.contract.messages import Incoming, Reply
+from bot.contract.ratelimit import ClientAddress, ClientBudget
+from bot.contract.sending import Sender
+from bot.conversation.engine import Engine
+from bot.delivery.inbox import InboxWorker
+from bot.delivery.intake import Intake
+from bot.delivery.outbox import OutboxWorker, pending_count
+from bot.delivery.sent_journal import SentJournal
+from bot.delivery.staff import StaffDesk
+from bot.shell.app import build_retriever
+from bot.shell.config import Settings
+from bot.shell.headers import install_security_headers
+from bot.shell.metrics import Metrics
 from channels.messenger.inbound import routes as messenger_routes
 from channels.messenger.outbound import MessengerSender
-from channels.metrics import Metrics
 from channels.telegram.adapter import (
     TelegramApplication,
     TelegramSender,

@@ -19,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import Row, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
-from bot.batching import Batcher
-from bot.messages import Reply, reply_from_json, reply_to_json
-from bot.sending import PermanentFailure, RetryLater, Sender
-from bot.sent_journal import SentJournal, discard, orphaned_records, release
-from bot.telemetry import NO_TELEMETRY, Telemetry
-from bot.worker import NOTHING_CLAIMED, Claimed, QueueWorker
+from bot.contract.messages import Reply, reply_from_json, reply_to_json
+from bot.contract.sending import PermanentFailure, RetryLater, Sender
+from bot.contract.telemetry import NO_TELEMETRY, Telemetry
+from bot.delivery.batching import Batcher
+from bot.delivery.sent_journal import SentJournal, discard, orphaned_records, release
+from bot.delivery.worker import NOTHING_CLAIMED, Claimed, QueueWorker
 from feedback.models import OutboxMessage, table_of, utcnow
 from feedback.queues import claim_heads
 from feedback.store import Store

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.messages import Reply
-from bot.outbox import enqueue
-from bot.phrases import say
-from bot.state import ConversationState
+from bot.contract.messages import Reply
+from bot.conversation.phrases import say
+from bot.conversation.state import ConversationState
+from bot.delivery.outbox import enqueue
 from feedback import escalations
 from feedback.conversations import log_message
 from feedback.models import Conversation, EscalationCase, FeedbackEvent, FeedbackItem, utcnow

@@ -1,6 +1,7 @@
 """The conversation engine: one incoming message in, the replies out, state in the store.
 
-Channel-neutral: channels hand it :class:`~bot.messages.Incoming` and deliver what it returns.
+Channel-neutral: channels hand it :class:`~bot.contract.messages.Incoming` and deliver what it
+returns.
 Each message is handled in one database transaction that locks the citizen's conversation, so
 a citizen's messages are handled one at a time and in order, across restarts and workers, and a
 redelivered platform message (same id) gets no second reply.
@@ -16,11 +17,11 @@ from typing import cast
 
 from sqlmodel import Session
 
-from bot import answers, auto_cases, feedback_flow, follow_ups, place_replies
-from bot.intents import Recognised, recognise
-from bot.messages import Button, Incoming, Reply
-from bot.phrases import HOTLINE, OFFICE_HOURS, say
-from bot.state import ConversationState
+from bot.contract.messages import Button, Incoming, Reply
+from bot.conversation import answers, auto_cases, feedback_flow, follow_ups, place_replies
+from bot.conversation.intents import Recognised, recognise
+from bot.conversation.phrases import HOTLINE, OFFICE_HOURS, say
+from bot.conversation.state import ConversationState
 from feedback import escalations, insights
 from feedback.conversations import (
     INSERT_MESSAGE,

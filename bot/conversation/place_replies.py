@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.messages import Button, Reply
-from bot.phrases import say
+from bot.contract.messages import Button, Reply
+from bot.conversation.phrases import say
 from knowledge.communes import Commune, Place
 
 

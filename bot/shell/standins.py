@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field, replace
 
-from bot.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig
+from bot.shell.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig
 from channels.messenger.standin import GraphStandIn, MessengerPlatform
 from channels.standin import StandIn
 from channels.telegram.standin import BotApiStandIn, TelegramPlatform

@@ -1,6 +1,6 @@
 """What the core and the adapters report while they work, and a recorder that ignores it.
 
-The server's Prometheus :class:`~channels.metrics.Metrics` implements :class:`Telemetry`;
+The server's Prometheus :class:`~bot.shell.metrics.Metrics` implements :class:`Telemetry`;
 code run without a server (tests, the console, benchmarks) gets :data:`NO_TELEMETRY`.
 """
 

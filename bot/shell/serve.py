@@ -20,9 +20,9 @@ from dataclasses import replace
 
 from aiohttp import web
 
-from bot.config import Settings, settings_env
-from bot.server import create_app
-from channels.standins import StandIns
+from bot.shell.config import Settings, settings_env
+from bot.shell.server import create_app
+from bot.shell.standins import StandIns
 from feedback.privacy import install_log_masking
 
 log = logging.getLogger("motcua")
@@ -107,7 +107,7 @@ async def _serve_one(settings: Settings, reuse_port: bool, standins: StandIns | 
 
 
 async def _supervise(settings: Settings, workers: int, standins: StandIns | None) -> None:
-    from bot.app import build_retriever
+    from bot.shell.app import build_retriever
 
     await asyncio.to_thread(build_retriever, settings)  # embed once; the workers read the cache
     env = dict(os.environ) | settings_env(settings)
@@ -115,7 +115,7 @@ async def _supervise(settings: Settings, workers: int, standins: StandIns | None
     env.setdefault("OMP_NUM_THREADS", str(threads))  # don't oversubscribe the cores
     models = max(1, (os.cpu_count() or 1) // (workers * int(env["OMP_NUM_THREADS"])))
     env.setdefault("MOTCUA_ENCODER_MODELS", str(models))  # nor with encoder models
-    command = [sys.executable, "-m", "bot.cli", "serve", "--worker"]
+    command = [sys.executable, "-m", "bot.shell.cli", "serve", "--worker"]
     procs: dict[int, asyncio.subprocess.Process] = {}
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -17,8 +17,8 @@ from pathlib import Path
 # would otherwise start a thread per core that competes with the encoder's own threads.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from bot.app import build_engine, build_retriever
-from bot.config import Settings
+from bot.shell.app import build_engine, build_retriever
+from bot.shell.config import Settings
 from knowledge.answer_card import AnswerCard, build_card
 from knowledge.catalogue_files import load_catalogue, save_catalogue
 from knowledge.embedded_build import DEFAULT_NATIONAL, write_embedded
@@ -81,7 +81,7 @@ def _card_payload(card: AnswerCard) -> dict:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.console import run
+    from bot.shell.console import run
 
     run(build_engine(_settings(args)), user_id=args.user)
     return 0
@@ -90,7 +90,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.serve import serve
+    from bot.shell.serve import serve
 
     settings = _settings(args)
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
@@ -103,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_standins(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.serve import run_standins
+    from bot.shell.serve import run_standins
 
     asyncio.run(run_standins(args.host, (args.graph_port, args.zalo_port, args.telegram_port)))
     return 0
