@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.facets import Facet, detect_facets, facet_cues
+from knowledge.focus import focus
 from knowledge.lexicon import Lexicon
 from knowledge.spelling import (
     MIN_PAIR,
@@ -22,6 +23,9 @@ from knowledge.spelling import (
     speller_tables,
 )
 from knowledge.text import has_diacritics, normalize, syllables
+
+MAX_READ = 4000  # characters of a message read at all (the rest is never looked at)
+DENSE_WORD_BUDGET = 64  # words the encoder reads at most, whatever the message's length
 
 # Function words of citizens' questions, Vietnamese (folded) and English. They carry no
 # procedure meaning; they are dropped from the content words.
@@ -113,8 +117,9 @@ class QueryAnalyzer:
         self.speller = Speller(counts, STOPWORDS | lexicon.words())
 
     def analyze(self, raw: str) -> AnalyzedQuery:
-        """Analyse one message (any length; only the first 400 characters are read)."""
-        text = normalize(raw[:400])
+        """Analyse one message of any length: a long one is first narrowed to its request
+        (:func:`knowledge.focus.focus`), so every message costs about the same."""
+        text = normalize(focus(raw[:MAX_READ]).text)
         language = guess_language(text)
         if language == "vi":
             text = self.speller.split_merged(text)
@@ -158,6 +163,7 @@ class QueryAnalyzer:
         dense_text = self._dense_text(text, tokens, repaired, cue_positions)
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
+        dense_text = " ".join(dense_text.split()[:DENSE_WORD_BUDGET])
         return AnalyzedQuery(
             text=text,
             tokens=tokens,
