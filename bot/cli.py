@@ -146,6 +146,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(_format_metrics("all", summary))
     for tag, tag_summary in evaluation.metrics_by_tag(outcomes).items():
         print(_format_metrics(tag, tag_summary))
+    for half in ("tune", "held"):
+        chosen = [o for o in outcomes if evaluation.half_of(o.question.id) == half]
+        if chosen:
+            print(_format_metrics(f"half:{half}", evaluation.metrics(chosen)))
     if args.typos:
         typed = evaluation.run(retriever, evaluation.with_typos(questions, args.typos))
         print(_format_metrics("one_letter_lost", evaluation.metrics(typed)))

@@ -18,14 +18,14 @@ Decision = Literal["answer", "choose", "abstain"]
 class DecisionRule:
     """Thresholds of the decision (set by ``bench/calibrate.py``; see docs/retrieval.md)."""
 
-    abstain_below: float = 0.6  # confidence under which nothing is close: "not found"
-    answer_above: float = 0.85  # confidence an answer needs …
-    answer_lead: float = 0.2  # … and its lead over the runner-up
-    choose_within: float = 0.25  # candidates this close to the top are offered
+    abstain_below: float = 0.55  # confidence under which nothing is close: "not found"
+    answer_above: float = 0.99  # confidence an answer needs …
+    answer_lead: float = 0.25  # … and its lead over the runner-up
+    choose_within: float = 0.4  # candidates this close to the top are offered
     max_choices: int = 4
     # English questions read against Vietnamese records score lower (the encoder's
     # cross-lingual cosines, English names that render a name only in part).
-    abstain_below_en: float = 0.3
+    abstain_below_en: float = 0.1
 
 
 def decide(

@@ -77,8 +77,8 @@ def test_low_confidence_is_honest_and_repeated_failure_calls_staff(chat, engine)
 
 
 def test_out_of_scope_topic_is_referred(chat):
-    chat.say("rut bhxh 1 lan")
-    assert "Bảo hiểm xã hội" in chat.text
+    chat.say("tuyen sinh lop 1 cho con")
+    assert "Nhà trường" in chat.text
 
 
 def test_escalation_silences_the_bot_until_staff_hand_back(chat, engine):
@@ -150,7 +150,7 @@ def test_a_long_complaint_is_taken_as_its_content(chat):
 
 
 def test_rating_is_recorded_and_a_thumbs_down_offers_staff(chat, engine):
-    chat.say("đăng ký hộ kinh doanh")
+    chat.say("đăng ký thành lập hộ kinh doanh")
     up = next(p for p in chat.payloads() if p.startswith("rate:up:"))
     chat.press(up)
     assert "Cảm ơn" in chat.text
