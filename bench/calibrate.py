@@ -4,8 +4,8 @@ Every procedure gives a few questions (``knowledge/derived.py``). Procedures are
 fixed folds by a hash of their code: thresholds are fitted on fold A and checked on fold B.
 Each question is searched twice: as is (a procedure exists: it should be served right, never
 answered wrong) and with its procedure and same-name variants hidden from the index (nothing
-fits: it should not be answered). The "not found" threshold (one for Vietnamese, one for
-English questions) is the highest that tells at most 5 % of fold-A questions "not found";
+fits: it should not be answered). The "not found" thresholds (for Vietnamese, English and
+long messages) is the highest that tells at most 5 % of fold-A questions "not found";
 then the grid keeps the answer/choice thresholds that serve most fold-A questions right with
 at most 3 % answered wrong (ties: fewer hidden-procedure questions answered, fewer choices).
 Run: ``python bench/calibrate.py [--per-fold N]``.
@@ -41,10 +41,10 @@ GRID = {
 }
 MAX_ABSTAINED = 0.05  # answerable questions told "not found"
 MAX_WRONG = 0.03
-# The derived questions worded as citizens word them (a shortened name inside a context
-# clause, or English): the "not found" floors are set on these; questions made of the
-# record's own phrases (its result, the lexicon's wording) score higher than real messages.
-CITIZEN_WORDED = ("name", "english")  # answerable questions answered with a wrong procedure
+# The "not found" floors are set on the derived questions worded as citizens word them: a
+# shortened name inside a context clause (Vietnamese), English, a long story then the
+# question; questions made of the record's own phrases (its result, the lexicon's wording)
+# score higher than real messages.  # answerable questions answered with a wrong procedure
 
 
 def fold_of(code: str) -> str:
@@ -59,12 +59,13 @@ def record(retriever, question, hidden: frozenset[int]) -> dict:
         "codes": [h.procedure.code for h in result.hits],
         "accepted": list(question.accepted),
         "language": result.query.language,
+        "long": result.query.narrative_dropped,
     }
 
 
 def outcome(row: dict, rule: DecisionRule) -> str:
     """right, wrong (answered wrong), missed (choices without it), abstain."""
-    decision, offered = decide(row["scores"], row["confidence"], rule, row["language"])
+    decision, offered = decide(row["scores"], row["confidence"], rule, row["language"], row["long"])
     if decision == "abstain":
         return "abstain"
     if decision == "answer":
@@ -85,14 +86,14 @@ def score(rows: list[dict], rule: DecisionRule) -> dict[str, float]:
 
 
 def fit(rows: list[dict]) -> tuple[DecisionRule, dict[str, float]]:
-    """Two steps. "Not found" thresholds, per language: the highest that tells at most 5 %
+    """Two steps. "Not found" thresholds, per kind of message: the highest that tells at most 5 %
     of answerable questions "not found". Then the answer and choice thresholds that serve
     most questions right with at most 3 % answered wrong; ties go to the rule that answers
     fewer of the hidden-procedure questions, then to fewer choices."""
     floors = {}
-    for language in ("vi", "en"):
-        positives = [r["confidence"] for r in rows if not r["hidden"] and r["language"] == language]
-        floors[language] = max(
+    for kind in ("name", "english", "long"):
+        positives = [r["confidence"] for r in rows if not r["hidden"] and r["kind"] == kind]
+        floors[kind] = max(
             x
             for x in ABSTAIN_GRID
             if sum(c < x for c in positives) <= MAX_ABSTAINED * len(positives)
@@ -101,7 +102,10 @@ def fit(rows: list[dict]) -> tuple[DecisionRule, dict[str, float]]:
     best: tuple[tuple, DecisionRule, dict] | None = None
     for values in itertools.product(*GRID.values()):
         rule = DecisionRule(
-            floors["vi"], abstain_below_en=floors["en"], **dict(zip(GRID, values, strict=True))
+            floors["name"],
+            abstain_below_en=floors["english"],
+            abstain_below_long=floors["long"],
+            **dict(zip(GRID, values, strict=True)),
         )
         if rule.answer_above < rule.abstain_below:
             continue

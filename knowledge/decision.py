@@ -18,21 +18,35 @@ Decision = Literal["answer", "choose", "abstain"]
 class DecisionRule:
     """Thresholds of the decision (set by ``bench/calibrate.py``; see docs/retrieval.md)."""
 
-    abstain_below: float = 0.55  # confidence under which nothing is close: "not found"
-    answer_above: float = 0.99  # confidence an answer needs …
-    answer_lead: float = 0.25  # … and its lead over the runner-up
+    abstain_below: float = 0.45  # confidence under which nothing is close: "not found"
+    answer_above: float = 0.95  # confidence an answer needs …
+    answer_lead: float = 0.2  # … and its lead over the runner-up
     choose_within: float = 0.4  # candidates this close to the top are offered
     max_choices: int = 4
     # English questions read against Vietnamese records score lower (the encoder's
     # cross-lingual cosines, English names that render a name only in part).
-    abstain_below_en: float = 0.1
+    abstain_below_en: float = 0.15
+    # A long message read from its request keeps its own words (kinship, places, reasons):
+    # less of it is found in any record, so its floor is set apart too.
+    abstain_below_long: float = 0.25
+
+
+def floor_of(rule: DecisionRule, language: str, long_message: bool) -> float:
+    """The confidence under which a message of this kind is told "not found"."""
+    if language == "en":
+        return rule.abstain_below_en
+    return rule.abstain_below_long if long_message else rule.abstain_below
 
 
 def decide(
-    scores: Sequence[float], confidence: float, rule: DecisionRule, language: str = "vi"
+    scores: Sequence[float],
+    confidence: float,
+    rule: DecisionRule,
+    language: str = "vi",
+    long_message: bool = False,
 ) -> tuple[Decision, int]:
     """The decision and how many of the top candidates to offer (0 unless ``choose``)."""
-    floor = rule.abstain_below_en if language == "en" else rule.abstain_below
+    floor = floor_of(rule, language, long_message)
     if not scores or confidence < floor:
         return "abstain", 0
     top = scores[0]

@@ -35,6 +35,16 @@ _CONTEXT = (
     "gia đình tôi ở quê, ",
     "chào anh chị, ",
 )
+# Narrative sentences (the team's own, about nothing any procedure names) that open the
+# long messages elderly citizens write before they ask.
+_STORY = (
+    "Tôi năm nay đã ngoài sáu mươi tuổi, sống ở quê với bà nhà.",
+    "Các con tôi đi làm ăn xa, ít khi về thăm.",
+    "Nhà tôi làm ruộng, nuôi thêm mấy con gà, năm nay mùa màng cũng khá.",
+    "Hôm trước cán bộ thôn đến nhà nói chuyện, tôi nghe không rõ lắm.",
+    "Mắt tôi kém, đi lại cũng khó khăn, nên nhờ cháu gõ hộ mấy dòng này.",
+    "Tôi hỏi mấy người hàng xóm thì mỗi người nói một kiểu.",
+)
 _EN_OPENINGS = ("", "how do i get ", "how to apply for ", "where can i do ", "i need ")
 _EN_ENDINGS = ("", " what documents do i need", " how long does it take", " fee", " online")
 _ENDINGS = (
@@ -55,7 +65,7 @@ class DerivedQuestion:
     text: str
     code: str
     accepted: tuple[str, ...]
-    kind: str  # name, unaccented, result, lexicon, english
+    kind: str  # name, unaccented, result, lexicon, long, english
 
 
 def base_name(name: str) -> str:
@@ -100,6 +110,10 @@ def questions_for(
     yield DerivedQuestion(
         fold(f"{short}{draw.choice(_ENDINGS)}"), proc.code, accepted, "unaccented"
     )
+    story = " ".join(draw.sample(_STORY, draw.randint(2, 4)))
+    ending = draw.choice(_ENDINGS[1:])
+    long_message = f"{story} Cho tôi hỏi {short}{ending} ạ?"
+    yield DerivedQuestion(long_message, proc.code, accepted, "long")
     result = proc.result.split(".")[0].strip()
     if 2 <= len(syllables(result)) <= 10:
         yield DerivedQuestion(

@@ -80,6 +80,7 @@ class AnalyzedQuery:
     dense_text: str = ""
     language: str = "vi"
     expanded_tokens: list[str] = field(default_factory=list)  # lexicon phrases replaced
+    narrative_dropped: bool = False  # a long message, read from the sentence that asks
 
     @property
     def content_tokens(self) -> list[str]:
@@ -119,7 +120,8 @@ class QueryAnalyzer:
     def analyze(self, raw: str) -> AnalyzedQuery:
         """Analyse one message of any length: a long one is first narrowed to its request
         (:func:`knowledge.focus.focus`), so every message costs about the same."""
-        text = normalize(focus(raw[:MAX_READ]).text)
+        focused = focus(raw[:MAX_READ])
+        text = normalize(focused.text)
         language = guess_language(text)
         if language == "vi":
             text = self.speller.split_merged(text)
@@ -173,6 +175,7 @@ class QueryAnalyzer:
             dense_text=dense_text,
             language=language,
             expanded_tokens=expanded,
+            narrative_dropped=focused.narrative_dropped,
         )
 
     def _suspects(self, text: str, tokens: list[str]) -> _Suspects:

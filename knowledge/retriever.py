@@ -250,7 +250,7 @@ class Retriever:
         confidence = self._confidence(query, int(order[0]), cosines)
         if topics and not self._served_despite_topic(query, topic_positions, int(order[0])):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
-        decision, choices = self._decide(hits, confidence, query.language)
+        decision, choices = self._decide(hits, confidence, query)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics)
 
     def _served_despite_topic(self, query: AnalyzedQuery, positions: set[int], top: int) -> bool:
@@ -321,8 +321,11 @@ class Retriever:
         return math.sqrt(coverage * closeness)
 
     def _decide(
-        self, hits: list[Hit], confidence: float, language: str
+        self, hits: list[Hit], confidence: float, query: AnalyzedQuery
     ) -> tuple[Decision, list[Hit]]:
         scores = [h.score for h in hits]
-        decision, offered = decide(scores, confidence, self.settings.rule, language)
+        rule = self.settings.rule
+        decision, offered = decide(
+            scores, confidence, rule, query.language, query.narrative_dropped
+        )
         return decision, hits[:offered]
