@@ -33,7 +33,8 @@ STORY = (
 )
 
 
-def test_the_request_is_found_inside_a_story_and_the_variant_fact_kept():
+def test_the_request_is_found_inside_a_story_and_the_variant_fact_kept(lexical_retriever):
+    assert lexical_retriever.analyzer.analyze(STORY).narrative_dropped
     focused = focus(STORY)
     assert focused.narrative_dropped
     assert "thẻ căn cước" in focused.text
@@ -87,6 +88,11 @@ def test_the_decision_answers_offers_or_abstains_like_a_clerk():
     assert decide([0.6, 0.4, 0.3], 0.6, rule) == ("choose", 2)
     assert decide([0.6, 0.58, 0.55, 0.2], 0.6, rule) == ("choose", 3)
     assert decide([0.6, 0.4], 0.2, rule) == ("abstain", 0)
+    # English questions and long messages read from their request have floors of their own.
+    lenient = DecisionRule(abstain_below=0.4, abstain_below_en=0.1, abstain_below_long=0.2)
+    assert decide([0.6, 0.4], 0.3, lenient)[0] == "abstain"
+    assert decide([0.6, 0.4], 0.3, lenient, language="en")[0] == "choose"
+    assert decide([0.6, 0.4], 0.3, lenient, long_message=True)[0] == "choose"
 
 
 def test_english_names_come_from_the_term_list():
