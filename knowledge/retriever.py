@@ -18,6 +18,7 @@ import numpy as np
 
 from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
+from knowledge.derived import base_name
 from knowledge.english import EnglishNames, english_stems
 from knowledge.facets import Facet
 from knowledge.lexical import BM25Index, terms
@@ -323,9 +324,27 @@ class Retriever:
     def _decide(
         self, hits: list[Hit], confidence: float, query: AnalyzedQuery
     ) -> tuple[Decision, list[Hit]]:
-        scores = [h.score for h in hits]
+        contenders = _unstated_cases_dropped(hits, query) if hits else hits
+        scores = [h.score for h in contenders]
         rule = self.settings.rule
         decision, offered = decide(
             scores, confidence, rule, query.language, query.narrative_dropped
         )
-        return decision, hits[:offered]
+        return decision, contenders[:offered]
+
+
+def _unstated_cases_dropped(hits: list[Hit], query: AnalyzedQuery) -> list[Hit]:
+    """The hits without those that are a special case of the top one the message doesn't
+    state: "đăng ký khai sinh có yếu tố nước ngoài" competes with "đăng ký khai sinh" only
+    when the message says "nước ngoài" (a clerk uses the case-specific procedure only when
+    the citizen states the case)."""
+    top = syllables(base_name(hits[0].procedure.name))
+    asked = set(query.tokens) | set(query.expanded_tokens) | set(query.content_tokens)
+    kept = [hits[0]]
+    for hit in hits[1:]:
+        words = syllables(base_name(hit.procedure.name))
+        extra = set(words[len(top) :]) - set(top)  # the words that state the case
+        if len(words) > len(top) and words[: len(top)] == top and not extra & asked:
+            continue
+        kept.append(hit)
+    return kept

@@ -190,3 +190,13 @@ def test_no_dev_question_occurs_in_the_package(name, national_path):
     assert questions
     found = [q for q in questions if q in package and q not in official]
     assert found == []
+
+
+def test_a_special_case_the_message_does_not_state_is_not_offered(lexical_retriever):
+    # "1.004772" (for people who already have papers) and "1.000689" (with recognition of
+    # parentage) are special cases of plain birth registration: offered only when stated.
+    plain = lexical_retriever.search("đăng ký khai sinh")
+    assert plain.decision == "answer" and plain.best.procedure.code == "1.001193"
+    foreign = lexical_retriever.search("đăng ký khai sinh cho con có yếu tố nước ngoài")
+    shown = [foreign.best] if foreign.decision == "answer" else foreign.choices
+    assert "2.000528" in [h.procedure.code for h in shown]
