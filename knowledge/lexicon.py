@@ -44,6 +44,10 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def entries(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every (folded phrase, catalogue wordings) pair."""
+        return [(" ".join(key), values) for key, values in self._entries.items()]
+
     def words(self) -> frozenset[str]:
         """The one-syllable phrases the lexicon knows ("cccd", "lltp", "passport")."""
         return frozenset(key[0] for key in self._entries if len(key) == 1)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.facets import Facet, detect_facets, facet_cues
+from knowledge.focus import focus
 from knowledge.lexicon import Lexicon
 from knowledge.spelling import (
     MIN_PAIR,
@@ -22,6 +23,9 @@ from knowledge.spelling import (
     speller_tables,
 )
 from knowledge.text import has_diacritics, normalize, syllables
+
+MAX_READ = 4000  # characters of a message read at all (the rest is never looked at)
+DENSE_WORD_BUDGET = 64  # words the encoder reads at most, whatever the message's length
 
 # Function words of citizens' questions, Vietnamese (folded) and English. They carry no
 # procedure meaning; they are dropped from the content words.
@@ -76,6 +80,7 @@ class AnalyzedQuery:
     dense_text: str = ""
     language: str = "vi"
     expanded_tokens: list[str] = field(default_factory=list)  # lexicon phrases replaced
+    narrative_dropped: bool = False  # a long message, read from the sentence that asks
 
     @property
     def content_tokens(self) -> list[str]:
@@ -113,8 +118,10 @@ class QueryAnalyzer:
         self.speller = Speller(counts, STOPWORDS | lexicon.words())
 
     def analyze(self, raw: str) -> AnalyzedQuery:
-        """Analyse one message (any length; only the first 400 characters are read)."""
-        text = normalize(raw[:400])
+        """Analyse one message of any length: a long one is first narrowed to its request
+        (:func:`knowledge.focus.focus`), so every message costs about the same."""
+        focused = focus(raw[:MAX_READ])
+        text = normalize(focused.text)
         language = guess_language(text)
         if language == "vi":
             text = self.speller.split_merged(text)
@@ -158,6 +165,7 @@ class QueryAnalyzer:
         dense_text = self._dense_text(text, tokens, repaired, cue_positions)
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
+        dense_text = " ".join(dense_text.split()[:DENSE_WORD_BUDGET])
         return AnalyzedQuery(
             text=text,
             tokens=tokens,
@@ -167,6 +175,7 @@ class QueryAnalyzer:
             dense_text=dense_text,
             language=language,
             expanded_tokens=expanded,
+            narrative_dropped=focused.narrative_dropped,
         )
 
     def _suspects(self, text: str, tokens: list[str]) -> _Suspects:

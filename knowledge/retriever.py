@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
+from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
+from knowledge.derived import base_name
 from knowledge.encoder_guard import EncoderBusy
+from knowledge.english import EnglishNames, english_stems
 from knowledge.facets import Facet
 from knowledge.lexical import BM25Index, terms
 from knowledge.lexicon import Lexicon, default_lexicon
@@ -26,8 +28,6 @@ from knowledge.query import AnalyzedQuery, QueryAnalyzer
 from knowledge.schema import Catalogue, Procedure
 from knowledge.scope import OutOfScopeTopic, ScopeRules, default_scope_rules
 from knowledge.text import normalize, syllables
-
-Decision = Literal["answer", "choose", "abstain"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +39,8 @@ class RetrievalSettings:
     common_prior: float = 0.08  # procedures citizens ask about most (the embedded catalogue)
     local_prior: float = 0.04  # filed at a commune or provincial centre, not a ministry
     alias_boost: float = 0.12  # the question contains one of a procedure's curated phrasings
-    abstain_below: float = 0.45  # confidence under which we abstain
-    choose_within: float = 0.06  # a runner-up this close to the top is offered as a choice
-    max_choices: int = 3
+    # answer, choose or abstain (knowledge/decision.py)
+    rule: DecisionRule = field(default_factory=DecisionRule)
     skip_dense_margin: float | None = 0.15  # lexical lead that makes the encoder unnecessary
     query_cache: int = 4096  # query vectors kept (citizens ask the same things over and over)
     result_cache: int = 4096  # whole searches kept, by the question's exact words
@@ -126,6 +125,13 @@ class Retriever:
             cache_dir,
         )
         self._max_idf = max(self.bm25.idf.values(), default=1.0)
+        # English questions are also matched on English names made from the term list.
+        self.english = EnglishNames(self.procedures)
+        english_tokens = [
+            english_stems(self.english.matching_text(i)) for i in range(len(self.procedures))
+        ]
+        self.english_bm25 = BM25Index(english_tokens)
+        self._english_vocab = [frozenset(tokens) for tokens in english_tokens]
         self._prior = np.array(
             [
                 self.settings.common_prior * p.common
@@ -171,19 +177,36 @@ class Retriever:
         except EncoderBusy:  # overloaded: answer lexical-only now rather than queue (not cached)
             return self._search(text, k, dense=False)
 
-    def _search(self, text: str, k: int, dense: bool = True) -> SearchResult:
+    def search_without(self, text: str, hidden: frozenset[int], k: int = 5) -> SearchResult:
+        """:meth:`search` as if the procedures at positions ``hidden`` were not in the
+        catalogue (for calibrating "not found" on questions whose procedure is left out);
+        not cached."""
+        return self._search(text, k, hidden=hidden)
+
+    def _search(
+        self, text: str, k: int, dense: bool = True, hidden: frozenset[int] = frozenset()
+    ) -> SearchResult:
         query = self.analyzer.analyze(text)
         if not self.procedures:
             return SearchResult(query, [], "abstain", 0.0)
         lexical = self.bm25.scores(self._query_terms(query))
+        mask = np.fromiter(hidden, dtype=np.int64, count=len(hidden))
+        lexical[mask] = -1.0  # ranked last (see _ranked)
         top_lexical = float(lexical.max()) if lexical.size else 0.0
         lexical_rel = lexical / top_lexical if top_lexical > 0 else lexical
-        aliases = self._alias_matches(query)
+        if query.language == "en":
+            english = self.english_bm25.scores(terms(self._english_terms(query)))
+            english[mask] = -1.0
+            top_english = float(english.max()) if english.size else 0.0
+            if top_english > 0:
+                lexical_rel = np.maximum(lexical_rel, english / top_english)
+        aliases = {d: v for d, v in self._alias_matches(query).items() if d not in hidden}
         topics, topic_positions = self.scope.find(query.tokens)
         result = self._ranked(query, lexical_rel, aliases, None, k, topics, topic_positions)
         if not dense or self.embeddings is None or not query.concepts or self._decisive(result):
             return result
-        cosines = self._cosines(query.dense_text)
+        cosines = self._cosines(query.dense_text).copy()
+        cosines[mask] = -1.0
         return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions)
 
     def _decisive(self, result: SearchResult) -> bool:
@@ -220,7 +243,8 @@ class Retriever:
         for doc, share in aliases.items():
             fused[doc] += weights.alias_boost * share
         fused /= weights.lexical_weight + dense_weight
-        order = np.argsort(-fused)[: max(k, weights.max_choices)]
+        fused[lexical_rel < 0] = -1.0
+        order = np.argsort(-fused)[: max(k, weights.rule.max_choices)]
         hits = [
             Hit(
                 self.procedures[i],
@@ -233,7 +257,7 @@ class Retriever:
         confidence = self._confidence(query, int(order[0]), cosines)
         if topics and not self._served_despite_topic(query, topic_positions, int(order[0])):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
-        decision, choices = self._decide(hits, confidence)
+        decision, choices = self._decide(hits, confidence, query)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics)
 
     def _served_despite_topic(self, query: AnalyzedQuery, positions: set[int], top: int) -> bool:
@@ -270,9 +294,15 @@ class Retriever:
     def _idf(self, token: str) -> float:
         return self.bm25.idf.get(token, self._max_idf)
 
+    def _english_terms(self, query: AnalyzedQuery) -> list[str]:
+        """Stems of an English question's own content words (lexicon phrases included)."""
+        return [stem for concept in query.concepts for stem in english_stems(concept.surface)]
+
     def coverage(self, query: AnalyzedQuery, doc: int) -> float:
-        """IDF-weighted share of the query's concepts that procedure ``doc`` mentions."""
+        """IDF-weighted share of the query's concepts that procedure ``doc`` mentions (in
+        its Vietnamese words or, for an English question, its English name)."""
         vocab = self._doc_vocab[doc]
+        english = self._english_vocab[doc] if query.language == "en" else frozenset()
         total = covered = 0.0
         for concept in query.concepts:
             # A lexicon phrase is a core concept and weighs what its words weigh together;
@@ -281,6 +311,10 @@ class Retriever:
             idfs = [self._idf(t) for t in dict.fromkeys(concept.tokens)]
             weight = min(sum(idfs), 8.0) if len(idfs) > 1 else min(idfs[0], 4.5)
             share = sum(t in vocab for t in concept.tokens) / len(concept.tokens)
+            if english:
+                stems = english_stems(concept.surface)
+                if stems:
+                    share = max(share, sum(t in english for t in stems) / len(stems))
             total += weight
             covered += weight * share
         return covered / total if total else 0.0
@@ -293,14 +327,30 @@ class Retriever:
         closeness = float(np.clip((cosines[top] - 0.80) / 0.12, 0.0, 1.0))
         return math.sqrt(coverage * closeness)
 
-    def _decide(self, hits: list[Hit], confidence: float) -> tuple[Decision, list[Hit]]:
-        settings = self.settings
-        if not hits or confidence < settings.abstain_below:
-            return "abstain", []
-        top = hits[0].score
-        close = [
-            h for h in hits[1 : settings.max_choices] if h.score >= top - settings.choose_within
-        ]
-        if close:
-            return "choose", [hits[0], *close]
-        return "answer", []
+    def _decide(
+        self, hits: list[Hit], confidence: float, query: AnalyzedQuery
+    ) -> tuple[Decision, list[Hit]]:
+        contenders = _unstated_cases_dropped(hits, query) if hits else hits
+        scores = [h.score for h in contenders]
+        rule = self.settings.rule
+        decision, offered = decide(
+            scores, confidence, rule, query.language, query.narrative_dropped
+        )
+        return decision, contenders[:offered]
+
+
+def _unstated_cases_dropped(hits: list[Hit], query: AnalyzedQuery) -> list[Hit]:
+    """The hits without those that are a special case of the top one the message doesn't
+    state: "đăng ký khai sinh có yếu tố nước ngoài" competes with "đăng ký khai sinh" only
+    when the message says "nước ngoài" (a clerk uses the case-specific procedure only when
+    the citizen states the case)."""
+    top = syllables(base_name(hits[0].procedure.name))
+    asked = set(query.tokens) | set(query.expanded_tokens) | set(query.content_tokens)
+    kept = [hits[0]]
+    for hit in hits[1:]:
+        words = syllables(base_name(hit.procedure.name))
+        extra = set(words[len(top) :]) - set(top)  # the words that state the case
+        if len(words) > len(top) and words[: len(top)] == top and not extra & asked:
+            continue
+        kept.append(hit)
+    return kept

@@ -20,7 +20,7 @@ from tests.channel_fixtures import complete_answers, eventually, start_rig
 
 
 async def test_messenger_question_gets_the_id_card_answer(rig):
-    response = await rig.messenger.say(rig.http, "psid-1", "lam cccd mat bao lau")
+    response = await rig.messenger.say(rig.http, "psid-1", "lam cccd lan dau mat bao lau")
     assert response.status == 200
     graph = rig.standins.graph
     await eventually(lambda: graph.texts("psid-1"))

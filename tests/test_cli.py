@@ -12,10 +12,10 @@ def test_ask_prints_ranked_procedures_and_the_card(capsys):
 
 
 def test_ask_json_for_an_out_of_scope_question(capsys):
-    assert main(["ask", "rut bhxh 1 lan", "--json", "--encoder", "none"]) == 0
+    assert main(["ask", "tuyen sinh lop 1 cho con", "--json", "--encoder", "none"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["decision"] == "abstain"
-    assert payload["out_of_scope"] == ["social_insurance"]
+    assert payload["out_of_scope"] == ["education"]
 
 
 def test_catalogue_import_reports_bad_lines_and_becomes_active(tmp_path, monkeypatch, capsys):
@@ -47,24 +47,49 @@ def test_missing_catalogue_is_a_clear_error(capsys):
 def test_eval_json_has_the_documented_keys(tmp_path, capsys):
     questions = tmp_path / "q.jsonl"
     rows = [
-        {"question": "dang ky khai tu", "codes": ["1.000656"], "tags": ["no_diacritics"]},
-        {"question": "xin giấy phép xây nhà", "codes": ["1.013225"], "tags": ["diacritics"]},
-        {"question": "thời tiết hôm nay thế nào", "codes": [], "tags": ["out_of_scope"]},
+        {
+            "id": "q1",
+            "question": "dang ky khai tu",
+            "codes": ["1.000656"],
+            "tags": ["no_diacritics"],
+        },
+        {
+            "id": "q2",
+            "question": "xin giấy phép xây nhà",
+            "codes": ["1.013225"],
+            "tags": ["diacritics"],
+        },
+        {
+            "id": "q3",
+            "question": "thời tiết hôm nay thế nào",
+            "codes": [],
+            "tags": ["out_of_scope"],
+        },
     ]
     questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
-    assert main(["eval", "--questions", str(questions), "--json", "--encoder", "none"]) == 0
+    details = tmp_path / "details.jsonl"
+    argv = ["eval", "--questions", str(questions), "--json", "--encoder", "none"]
+    assert main([*argv, "--details", str(details)]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert set(summary) == {
+        "served_right",
+        "served_wrong",
+        "abstained",
+        "oos_held",
         "top1",
         "recall3",
         "mrr",
-        "abstain_oos",
-        "false_abstain",
         "p50_ms",
         "p99_ms",
         "n",
     }
-    assert summary["n"] == 3 and summary["top1"] == 1.0 and summary["abstain_oos"] == 1.0
+    assert summary["n"] == 3 and summary["top1"] == 1.0 and summary["oos_held"] == 1.0
+    assert summary["served_right"] == 1.0 and summary["served_wrong"] == 0.0
+    lines = [json.loads(line) for line in details.read_text("utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["q1", "q2", "q3"]
+    assert lines[0]["top5"][0] == "1.000656" and len(lines[0]["top5"]) == 5
+    assert lines[2]["decision"] == "abstain" and lines[2]["choices"] == []
+    assert all(line["latency_ms"] > 0 for line in lines)
     assert main(["eval", "--questions", str(questions), "--encoder", "none"]) == 0
     text = capsys.readouterr().out
     assert "no_diacritics" in text and "out_of_scope" in text

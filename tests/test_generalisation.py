@@ -1,0 +1,202 @@
+"""Retrieval on questions nobody tuned for: long messages, English, near-identical variants,
+decisions, catalogue-derived questions, and no dev question inside the package."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import bot
+import channels
+import feedback
+import knowledge
+from bot.conversation.answers import choices_reply
+from knowledge.catalogue_files import embedded_catalogue
+from knowledge.decision import DecisionRule, decide
+from knowledge.derived import base_name, derived_questions, variant_groups
+from knowledge.english import default_terms, shown_english_name
+from knowledge.focus import focus
+from knowledge.lexicon import default_lexicon
+from knowledge.query import DENSE_WORD_BUDGET
+from knowledge.retriever import Hit, Retriever
+from knowledge.schema import Catalogue, Procedure
+from knowledge.text import fold
+from knowledge.variants import describe
+
+SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+STORY = (
+    "Tôi năm nay đã ngoài 70 tuổi, sống một mình ở quê, các con đi làm ăn xa cả. "
+    "Hồi trẻ tôi đi bộ đội, sau về làm ruộng, nuôi mấy con gà con lợn. "
+    "Tháng trước nhà tôi bị dột, tôi dọn đồ thì thấy cái thẻ cũ bị mất đâu không thấy. "
+    "Cho tôi hỏi làm lại thẻ căn cước thì cần giấy tờ gì?"
+)
+
+
+def test_the_request_is_found_inside_a_story_and_the_variant_fact_kept(lexical_retriever):
+    assert lexical_retriever.analyzer.analyze(STORY).narrative_dropped
+    focused = focus(STORY)
+    assert focused.narrative_dropped
+    assert "thẻ căn cước" in focused.text
+    assert "bộ đội" not in focused.text and "làm ruộng" not in focused.text
+    # "bị mất" was said in the story, not in the question: it picks re-issue over first issue.
+    assert "bị mất" in focused.text
+
+
+def test_a_short_message_is_read_whole():
+    text = "đăng ký khai sinh cho con cần gì"
+    assert focus(text).text == text and not focus(text).narrative_dropped
+
+
+def test_the_encoder_reads_a_capped_text_however_long_the_message(lexical_retriever):
+    long_message = ("Tôi kể chuyện nhà tôi cho cán bộ nghe. " * 60) + "Tôi muốn đăng ký khai sinh?"
+    assert len(long_message) > 2000
+    query = lexical_retriever.analyzer.analyze(long_message)
+    assert len(query.dense_text.split()) <= DENSE_WORD_BUDGET
+    assert "khai sinh" in query.dense_text
+
+
+def test_a_long_story_is_answered_with_the_procedure_it_asks_about(hybrid_retriever):
+    result = hybrid_retriever.search(STORY)
+    assert result.decision in ("answer", "choose")
+    shown = [result.best] if result.decision == "answer" else result.choices
+    assert "1.014061" not in [h.procedure.code for h in shown[:1]]  # not a first-time card
+    assert any("căn cước" in h.procedure.name for h in shown)
+
+
+def test_social_insurance_is_in_scope(tmp_path):
+    one_time = _proc("1.001613", "Giải quyết hưởng bảo hiểm xã hội một lần")
+    catalogue = Catalogue([one_time, *embedded_catalogue()])
+    result = Retriever(catalogue, cache_dir=tmp_path).search("rut bhxh 1 lan")
+    assert not result.out_of_scope
+    assert result.decision != "abstain"
+    assert result.best.procedure.code == "1.001613"
+
+
+def test_topics_without_a_procedure_still_get_a_referral(hybrid_retriever):
+    result = hybrid_retriever.search("tuyển sinh vào lớp 1 cho con")
+    assert result.decision == "abstain"
+    assert result.out_of_scope and result.out_of_scope[0].topic == "education"
+
+
+def test_the_decision_answers_offers_or_abstains_like_a_clerk():
+    rule = DecisionRule(abstain_below=0.4, answer_above=0.8, answer_lead=0.06, choose_within=0.1)
+    assert decide([0.9, 0.7, 0.6], 0.95, rule) == ("answer", 0)
+    # Confident but two fit almost equally: both offered.
+    assert decide([0.9, 0.88, 0.6], 0.95, rule) == ("choose", 2)
+    # Not confident enough to answer, not far enough to say "not found": a short list.
+    assert decide([0.6, 0.4, 0.3], 0.6, rule) == ("choose", 2)
+    assert decide([0.6, 0.58, 0.55, 0.2], 0.6, rule) == ("choose", 3)
+    assert decide([0.6, 0.4], 0.2, rule) == ("abstain", 0)
+    # English questions and long messages read from their request have floors of their own.
+    lenient = DecisionRule(abstain_below=0.4, abstain_below_en=0.1, abstain_below_long=0.2)
+    assert decide([0.6, 0.4], 0.3, lenient)[0] == "abstain"
+    assert decide([0.6, 0.4], 0.3, lenient, language="en")[0] == "choose"
+    assert decide([0.6, 0.4], 0.3, lenient, long_message=True)[0] == "choose"
+
+
+def test_english_names_come_from_the_term_list():
+    card = next(p for p in embedded_catalogue() if fold(p.name) == "cap lai the can cuoc")
+    assert shown_english_name(card) == "Re-issue of identity card"
+    # A name the terms cover only in part is not shown.
+    partial = Procedure("9.9", "Cấp phép nuôi rồng bay lượn", ("province",), "Thử")
+    assert shown_english_name(partial) is None
+    assert len(default_terms()) >= 300
+
+
+def test_an_english_question_finds_a_procedure_through_its_english_name(hybrid_retriever):
+    result = hybrid_retriever.search("How do I get a re-issue of my identity card?")
+    assert result.decision in ("answer", "choose")
+    shown = [result.best] if result.decision == "answer" else result.choices
+    assert any(fold(h.procedure.name).startswith("cap lai the can cuoc") for h in shown)
+
+
+def _proc(code: str, name: str, levels=("province",), applicants: str = "") -> Procedure:
+    return Procedure(code, name, levels, "Thử", applicants=applicants)
+
+
+def test_variants_are_told_apart_in_plain_words():
+    procs = [
+        _proc("1", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp xã)", ("commune",)),
+        _proc("2", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp tỉnh)"),
+    ]
+    assert [o.label for o in describe(procs)] == ["Cấp xã", "Cấp tỉnh"]
+    reply = choices_reply([Hit(p, 1.0, 1.0, 0.9) for p in procs], "vi")
+    assert "Trình báo mất hộ chiếu phổ thông" in reply.text
+    assert "trường hợp nào" in reply.text
+    assert [b.payload for b in reply.buttons][:2] == ["pick:1", "pick:2"]
+    assert reply.buttons[0].title == "1. Cấp xã"
+    again = [
+        _proc("3", "Cấp giấy phép lái xe"),
+        _proc("4", "Cấp lại giấy phép lái xe"),
+    ]
+    labels = [o.label for o in describe(again, "en")]
+    assert labels[1].endswith("re-issue (lost or damaged)")
+
+
+def test_english_choices_use_english_names_where_the_terms_allow():
+    procs = [_proc("5", "Cấp lại thẻ căn cước"), _proc("6", "Cấp đổi thẻ căn cước")]
+    reply = choices_reply([Hit(p, 1.0, 1.0, 0.9) for p in procs], "en")
+    assert "Re-issue of identity card" in reply.text
+
+
+def test_questions_are_derived_from_every_procedure_and_accept_its_variants(national_path):
+    from knowledge.catalogue_files import load_catalogue
+
+    catalogue = load_catalogue(national_path)
+    questions = derived_questions(catalogue, default_lexicon())
+    assert {q.code for q in questions} == {p.code for p in catalogue}
+    groups = variant_groups(catalogue)
+    passport = [p for p in catalogue if base_name(p.name) == "Trình báo mất hộ chiếu phổ thông"]
+    assert len(passport) >= 2
+    assert set(groups[passport[0].code]) == {p.code for p in passport}
+    # Derived questions are not the names: they are shortened, or asked, or unaccented.
+    names = {fold(p.name) for p in catalogue}
+    assert sum(fold(q.text) in names for q in questions) < len(questions) * 0.1
+
+
+def _package_text() -> str:
+    texts = []
+    for package in (bot, channels, feedback, knowledge):
+        root = Path(package.__file__).parent
+        for path in root.rglob("*"):
+            if path.is_file() and path.suffix in {".py", ".tsv", ".json", ".html", ".txt"}:
+                texts.append(path.read_text("utf-8", errors="ignore"))
+    return "\n".join(texts)
+
+
+# The embedded catalogue's older aliases (knowledge/data/procedures.json, rebuilt by the facts
+# work with curated aliases in a file of their own) still hold a few first-dev-set strings;
+# strict, so the marker must go once they are gone.
+_OLD_ALIASES = pytest.mark.xfail(
+    strict=True, reason="procedures.json aliases copied from dev-questions (being rebuilt)"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param("dev-questions.jsonl", marks=_OLD_ALIASES), "dev2-questions.jsonl"],
+)
+def test_no_dev_question_occurs_in_the_package(name, national_path):
+    from knowledge.catalogue_files import load_catalogue
+
+    path = SHARED_EVAL / name
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    package = _package_text()
+    # A question that is word for word a procedure's official name comes from the record.
+    official = {p.name for p in load_catalogue(national_path)}
+    questions = [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines()]
+    assert questions
+    found = [q for q in questions if q in package and q not in official]
+    assert found == []
+
+
+def test_a_special_case_the_message_does_not_state_is_not_offered(lexical_retriever):
+    # "1.004772" (for people who already have papers) and "1.000689" (with recognition of
+    # parentage) are special cases of plain birth registration: offered only when stated.
+    plain = lexical_retriever.search("đăng ký khai sinh")
+    assert plain.decision == "answer" and plain.best.procedure.code == "1.001193"
+    foreign = lexical_retriever.search("đăng ký khai sinh cho con có yếu tố nước ngoài")
+    shown = [foreign.best] if foreign.decision == "answer" else foreign.choices
+    assert "2.000528" in [h.procedure.code for h in shown]
