@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from feedback.models import SignInAttempt, utcnow
 
@@ -44,7 +45,9 @@ def account_key(username: str) -> str:
     return username.strip().lower()[:64]
 
 
-def _failures(session: Session, column, value: str, since: datetime) -> tuple[int, datetime | None]:
+def _failures(
+    session: Session, column: Any, value: str, since: datetime
+) -> tuple[int, datetime | None]:
     row = session.exec(
         select(func.count(), func.max(SignInAttempt.created_at)).where(
             column == value, SignInAttempt.result == "wrong", SignInAttempt.created_at >= since
@@ -88,7 +91,7 @@ def record(session: Session, username: str, address: str, result: str) -> None:
     """Record one attempt: ``ok``, ``wrong`` or ``refused`` (a success also forgets attempts
     older than :data:`KEEP`)."""
     if result == "ok":
-        session.exec(delete(SignInAttempt).where(SignInAttempt.created_at < utcnow() - KEEP))
+        session.exec(delete(SignInAttempt).where(col(SignInAttempt.created_at) < utcnow() - KEEP))
     attempt = SignInAttempt(username=account_key(username), address=address[:64], result=result)
     session.add(attempt)
     session.flush()

@@ -100,6 +100,7 @@ def may_see_status(
     ).one()
     if refusals < STATUS_REFUSALS_PER_DAY and runs[0][-4:] == item.phone[-4:]:
         return True
+    assert item.id is not None, "a stored item has an id"
     session.add(
         FeedbackEvent(
             feedback_id=item.id,

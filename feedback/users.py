@@ -12,7 +12,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from feedback.models import StaffSession, StaffUser, utcnow
 
@@ -136,6 +136,7 @@ def _digest(token: str) -> str:
 def open_session(session: Session, user: StaffUser) -> str:
     """A new server-side session for ``user``; returns the token the cookie carries."""
     token = secrets.token_urlsafe(32)
+    assert user.id is not None, "a stored account has an id"
     session.add(StaffSession(id=_digest(token), user_id=user.id))
     session.flush()
     return token
@@ -146,8 +147,8 @@ def session_user(session: Session, token: str, max_age: timedelta) -> StaffUser 
     than ``max_age``."""
     row = session.exec(
         select(StaffSession, StaffUser)
-        .join(StaffUser, StaffUser.id == StaffSession.user_id)
-        .where(StaffSession.id == _digest(token), StaffUser.active)
+        .join(StaffUser, col(StaffUser.id) == col(StaffSession.user_id))
+        .where(col(StaffSession.id) == _digest(token), col(StaffUser.active))
     ).first()
     if row is None:
         return None
@@ -160,12 +161,12 @@ def session_user(session: Session, token: str, max_age: timedelta) -> StaffUser 
 
 def close_session(session: Session, token: str) -> None:
     """End one session (logout)."""
-    session.exec(delete(StaffSession).where(StaffSession.id == _digest(token)))
+    session.exec(delete(StaffSession).where(col(StaffSession.id) == _digest(token)))
 
 
 def end_sessions(session: Session, user_id: int | None) -> None:
     """End every session of one account."""
-    session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))
+    session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
 
 
 _DUMMY_HASH = _hasher.hash("motcua-no-such-user")

@@ -172,6 +172,7 @@ def build_card(
             lines = summary.lines + ((_more_line(summary, labels),) if hidden else ())
             facts = [CardFact("documents", d.name, "thanh_phan_ho_so") for d in summary.shown]
         elif facet in ("fee", "time"):
+            describe: Callable[[ChannelOption], str | None]
             if facet == "fee":
                 describe = partial(_fee_line, lang=lang, today=today or date.today())
             else:

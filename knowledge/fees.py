@@ -210,7 +210,7 @@ def _amounts_in(text: str, today: date | None = None) -> tuple[Amount, ...]:
         if today is not None and not _in_force(_clause_before(text, match.start()), today):
             continue
         value = int(re.sub(r"[.,]", "", match.group(1)))
-        currency = "USD" if match.group(2).upper() == "USD" else "VND"
+        currency: Literal["VND", "USD"] = "USD" if match.group(2).upper() == "USD" else "VND"
         if currency == "VND" and value < 1000:
             continue  # "40 đồng" is the portal's shorthand for thousands; the note restates it
         found.append(Amount(value, currency, (match.group(3) or "").strip()))

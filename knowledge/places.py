@@ -160,7 +160,7 @@ def _with_agency(place: Place, agency: str) -> Place:
 
 
 def _levels_allowed(procedure: Procedure) -> set[str]:
-    levels = {"central" if lv == "other" else lv for lv in procedure.levels}
+    levels: set[str] = {"central" if lv == "other" else lv for lv in procedure.levels}
     return levels or {"commune", "province", "central"}
 
 

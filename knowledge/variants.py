@@ -53,7 +53,7 @@ class Option:
     label: str
 
 
-def _first(cues, text: str, lang: str) -> str | None:
+def _first(cues: tuple[tuple[str, str, str], ...], text: str, lang: str) -> str | None:
     folded = f" {fold(text)} "
     for cue, vi, en in cues:
         if f" {cue} " in folded:
@@ -111,7 +111,7 @@ def describe(
     same_name = len({fold(base_name(p.name)) for p in procedures}) == 1
     options = []
     for proc, found in zip(procedures, aspects, strict=True):
-        words = [found[i] for i in differing if found[i]]
+        words = [word for i in differing if (word := found[i])]
         if same_name and words:
             options.append(Option(proc, ", ".join(words).capitalize()))
         elif words:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.contract.messages import Button, Link, Reply
@@ -86,7 +87,7 @@ def choices_reply(hits: list[Hit], lang: str) -> Reply:
     return Reply("\n".join(lines), tuple(buttons))
 
 
-def _name_for(lang: str):
+def _name_for(lang: str) -> Callable[[Procedure], str] | None:
     if lang != "en":
         return None
     return lambda proc: shown_english_name(proc) or proc.name

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from feedback.models import Conversation, EscalationCase, utcnow
 from knowledge.retriever import Retriever, SearchResult
@@ -30,7 +30,7 @@ def automatic_cases_last_hour(session: Session, channel: str) -> int:
         session.exec(
             select(func.count())
             .select_from(EscalationCase)
-            .join(Conversation, Conversation.id == EscalationCase.conversation_id)
+            .join(Conversation, col(Conversation.id) == col(EscalationCase.conversation_id))
             .where(
                 Conversation.channel == channel,
                 EscalationCase.reason == REASON,

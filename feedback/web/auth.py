@@ -25,6 +25,7 @@ from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from feedback import signin_guard
+from feedback.store import Store
 from feedback.users import (
     close_session,
     find_user,
@@ -115,7 +116,7 @@ def require(role: str = "staff") -> Callable[[Handler], Handler]:
     return decorate
 
 
-def _signed_in(store, token: object) -> dict | None:
+def _signed_in(store: Store, token: object) -> dict | None:
     """The account an open session token belongs to, as the pages use it."""
     if not isinstance(token, str) or store is None:
         return None
@@ -169,7 +170,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 
 async def _sign_in(
-    store, policy: signin_guard.SignInPolicy, username: str, password: str, address: str
+    store: Store, policy: signin_guard.SignInPolicy, username: str, password: str, address: str
 ) -> tuple[str | None, int]:
     """A new session token and the failed tries since the last sign-in, or (None, 0)."""
     global _hashing

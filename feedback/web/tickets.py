@@ -155,7 +155,7 @@ async def feedback_detail(request: web.Request) -> web.Response:
     return await page(request, "feedback_detail.html", statuses=STATUSES, **view)
 
 
-def _is_staff(store, username: str) -> bool:
+def _is_staff(store: Store, username: str) -> bool:
     with store.session() as session:
         found = session.exec(
             select(StaffUser.id).where(StaffUser.username == username, StaffUser.active)
