@@ -38,8 +38,9 @@ DIGIT_POSITIONS = """(phone) => {
 }"""
 
 
-def _file_directly(rig, name: str) -> str:
-    """An item stored with a hostile name (as one stored before names were cleaned)."""
+def _file_directly(rig, name: str, assignee: str | None = None) -> str:
+    """An item stored with a hostile name (as one stored before names were cleaned),
+    assigned to ``assignee`` (the staff member who sees its call-back number)."""
     with rig.runtime.store.session() as session:
         item = create_feedback(
             session,
@@ -50,11 +51,12 @@ def _file_directly(rig, name: str) -> str:
             contact_name=name,
             phone=PHONE,
         )
+        item.assignee = assignee
         return item.ticket
 
 
 async def test_an_override_in_a_name_does_not_reverse_the_call_back_number(rig, page):  # noqa: F811
-    ticket = _file_directly(rig, HOSTILE_NAME)
+    ticket = _file_directly(rig, HOSTILE_NAME, assignee="lan")
     make_user(rig, "lan", "staff")
     await sign_in(page, rig.url, "lan")
     await page.goto(f"{rig.url}/staff/feedback/{ticket}")

@@ -157,10 +157,23 @@ async def attempt(browser: Browser, username: str, password: str) -> tuple[int, 
     return status, html
 
 
-async def test_guessing_is_slowed_then_locked_and_the_owner_is_told(site, browsers):
-    site.runtime.staff.signin = FAST
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def guarded_site(request, fast_settings, hybrid_retriever, standins):
+    """The server on each backend, with sign-in delays short enough for a test."""
+    settings = replace(fast_settings, signin=FAST)
+    if request.param == "postgresql":
+        settings = replace(settings, database_url=fresh_postgres(request))
+    server, rig = await start_rig(settings, hybrid_retriever, standins)
+    yield rig
+    await rig.http.close()
+    await server.close()
+
+
+async def test_guessing_is_slowed_then_locked_and_the_owner_is_told(guarded_site):
+    site = guarded_site
     make_user(site, "lan", "staff")
-    guesser, owner = browsers(), browsers()
+    opened = [Browser(site), Browser(site)]
+    guesser, owner = opened
     errors = set()
     for _ in range(2):
         status, html = await attempt(guesser, "lan", "đoán-mật-khẩu-1")
@@ -191,10 +204,13 @@ async def test_guessing_is_slowed_then_locked_and_the_owner_is_told(site, browse
     with site.runtime.store.session() as db:
         users.set_active(db, "minh", False)
     for name in ("nobody", "minh"):
-        status, html = await attempt(browsers(), name, PASSWORD)
+        opened.append(Browser(site))
+        status, html = await attempt(opened[-1], name, PASSWORD)
         assert status == 401
         errors.add(error_of(html))
     assert len(errors) == 1
+    for browser in opened:
+        await browser.close()
 
 
 async def test_password_checks_run_on_their_own_small_pool(rig, monkeypatch):

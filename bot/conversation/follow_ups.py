@@ -56,9 +56,10 @@ def names_another(
     the one retrieval ranked first for the whole message (``result``)."""
     if not rest or result.decision == "abstain" or not result.hits:
         return False
-    offered = [h.procedure.code for h in (result.choices or result.hits[:1])]
-    if current in offered:
+    if result.hits[0].procedure.code == current:
         return False
+    # The current procedure may be among several offered (variants of one name): the message
+    # still names another when its distinctive words belong to the first more than to it.
     analysed = retriever.analyzer.analyze(rest)
     words = set(terms(analysed.content_tokens))  # words and word pairs ("khai_tu")
     distinctive = {t for t in words if _distinctive(retriever, t)}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
+
+from feedback.signin_guard import SignInPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class Settings:
     webchat_messages_per_minute: int = 30  # per client address
     webchat_sessions_per_minute: int = 10  # new web chat sessions per client address
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is read
+    signin: SignInPolicy = field(default_factory=SignInPolicy)  # how hard guessing is made
     frame_ancestors: tuple[str, ...] = ()  # sites that may embed the web chat in a frame
     encoder_queue: int = 2  # questions encoded at once in a worker; more go lexical-only
 

@@ -260,6 +260,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
             store,
             desk,
             retriever.catalogue,
+            signin=settings.signin,
             client_address=ClientAddress(settings.trusted_proxies),
         ),
     )
