@@ -261,6 +261,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
             desk,
             retriever.catalogue,
             client_address=ClientAddress(settings.trusted_proxies),
+            search=retriever.search,
         ),
     )
     poll = settings.poll_seconds
