@@ -204,3 +204,17 @@ class SignInAttempt(SQLModel, table=True):
     address: str = Field(max_length=64)
     result: str = Field(max_length=8)  # ok | wrong | refused (throttled, not checked)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContactLog(SQLModel, table=True):
+    """A phone call to the hotline or a visit to the counter, as the staff member recorded it:
+    what was discussed and how it ended (with the feedback item it opened, if any)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)  # hotline | counter
+    procedure_code: str | None = Field(default=None, max_length=16, index=True)
+    outcome: str = Field(max_length=16)  # answered | guided_online | escalated | feedback
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    staff: str = Field(max_length=64)
+    feedback_id: int | None = Field(default=None, foreign_key="feedbackitem.id")
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -11,14 +11,18 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, distinct, func
 from sqlmodel import Session, col, select
 
+from feedback.contacts import HELPED_OUTCOMES
 from feedback.models import (
+    ContactLog,
     EscalationCase,
+    FeedbackEvent,
     FeedbackItem,
     Message,
     Rating,
     UnansweredQuestion,
     utcnow,
 )
+from feedback.tickets import CATEGORIES
 
 
 @dataclass
@@ -166,3 +170,178 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
     durations = [(i.updated_at - i.created_at).total_seconds() / 86400 for i in processed]
     board.resolution_days = round(statistics.mean(durations), 1) if durations else None
     return board
+
+
+# The province's report: people helped per channel, feedback by kind against due dates, top
+# procedures, over a chosen period.
+
+REPORT_CHANNELS = ("zalo", "messenger", "telegram", "web", "hotline", "counter")
+DESK_CHANNELS = ("hotline", "counter")
+_PROCESSED = ("resolved", "rejected")
+
+
+@dataclass
+class ChannelLine:
+    """One channel's people: who got in touch, and who left with a procedure's answer."""
+
+    channel: str
+    contacts: int = 0
+    helped: int = 0
+
+
+@dataclass
+class FeedbackLine:
+    """One kind of feedback received in the period, and where it stood at the period's end."""
+
+    category: str
+    received: int = 0
+    processed_on_time: int = 0
+    processed_late: int = 0
+    processed_no_due: int = 0
+    open_in_time: int = 0
+    open_overdue: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.processed_on_time + self.processed_late + self.processed_no_due
+
+    @property
+    def open(self) -> int:
+        return self.received - self.processed
+
+
+@dataclass
+class ProvinceReport:
+    since: datetime
+    until: datetime
+    channels: list[ChannelLine] = field(default_factory=list)
+    feedback: list[FeedbackLine] = field(default_factory=list)
+    top_procedures: list[tuple[str, int, int]] = field(default_factory=list)  # code, chat, desk
+
+    @property
+    def contacts(self) -> int:
+        return sum(line.contacts for line in self.channels)
+
+    @property
+    def helped(self) -> int:
+        return sum(line.helped for line in self.channels)
+
+
+def _chat_channels(session: Session, since: datetime, until: datetime) -> dict[str, ChannelLine]:
+    """Citizens who wrote on each chat channel, and those answered with a procedure."""
+    in_window = (col(Message.created_at) >= since, col(Message.created_at) <= until)
+    helped = case((col(Message.procedure_code).is_not(None), Message.conversation_id), else_=None)
+    rows = session.exec(
+        select(
+            Message.channel,
+            func.count(distinct(col(Message.conversation_id))),
+            func.count(distinct(helped)),
+        )
+        .where(*in_window)
+        .group_by(col(Message.channel))
+    ).all()
+    return {channel: ChannelLine(channel, people, answered) for channel, people, answered in rows}
+
+
+def _desk_channels(session: Session, since: datetime, until: datetime) -> dict[str, ChannelLine]:
+    """Calls and visits logged on each desk channel, and those that ended with the answer."""
+    helped = case((col(ContactLog.outcome).in_(HELPED_OUTCOMES), 1), else_=0)
+    rows = session.exec(
+        select(ContactLog.channel, func.count(col(ContactLog.id)), func.sum(helped))
+        .where(col(ContactLog.created_at) >= since, col(ContactLog.created_at) <= until)
+        .group_by(col(ContactLog.channel))
+    ).all()
+    return {channel: ChannelLine(channel, n, int(h or 0)) for channel, n, h in rows}
+
+
+def _processed_at(session: Session, ids: list[int], until: datetime) -> dict[int, datetime]:
+    """When each item last became resolved or rejected by ``until`` (if it stands so then)."""
+    standing: dict[int, tuple[str, datetime]] = {}
+    if not ids:
+        return {}
+    events = session.exec(
+        select(FeedbackEvent)
+        .where(
+            col(FeedbackEvent.feedback_id).in_(ids),
+            col(FeedbackEvent.action) == "status",
+            col(FeedbackEvent.created_at) <= until,
+        )
+        .order_by(col(FeedbackEvent.id))
+    ).all()
+    for event in events:
+        standing[event.feedback_id] = (event.detail, event.created_at)
+    return {item: at for item, (status, at) in standing.items() if status in _PROCESSED}
+
+
+def _feedback_lines(session: Session, since: datetime, until: datetime) -> list[FeedbackLine]:
+    items = session.exec(
+        select(FeedbackItem).where(
+            col(FeedbackItem.created_at) >= since, col(FeedbackItem.created_at) <= until
+        )
+    ).all()
+    done = _processed_at(session, [i.id for i in items if i.id is not None], until)
+    lines = {category: FeedbackLine(category) for category in CATEGORIES}
+    for item in items:
+        line = lines.setdefault(item.category, FeedbackLine(item.category))
+        line.received += 1
+        processed = done.get(item.id) if item.id is not None else None
+        due = item.due_date
+        if processed is not None:
+            if due is None:
+                line.processed_no_due += 1
+            elif processed <= due:
+                line.processed_on_time += 1
+            else:
+                line.processed_late += 1
+        elif due is not None and due < until:
+            line.open_overdue += 1
+        else:
+            line.open_in_time += 1
+    return list(lines.values())
+
+
+def _top_procedures(
+    session: Session, since: datetime, until: datetime, limit: int
+) -> list[tuple[str, int, int]]:
+    """Procedures by how often they were asked: answers on chat plus calls and visits."""
+    chat = session.exec(
+        select(Message.procedure_code, func.count(col(Message.id)))
+        .where(
+            col(Message.created_at) >= since,
+            col(Message.created_at) <= until,
+            col(Message.direction) == "out",
+            col(Message.procedure_code).is_not(None),
+        )
+        .group_by(col(Message.procedure_code))
+    ).all()
+    desk = session.exec(
+        select(ContactLog.procedure_code, func.count(col(ContactLog.id)))
+        .where(
+            col(ContactLog.created_at) >= since,
+            col(ContactLog.created_at) <= until,
+            col(ContactLog.procedure_code).is_not(None),
+        )
+        .group_by(col(ContactLog.procedure_code))
+    ).all()
+    counts: dict[str, list[int]] = {}
+    for code, n in chat:
+        if code:
+            counts.setdefault(code, [0, 0])[0] += n
+    for code, n in desk:
+        if code:
+            counts.setdefault(code, [0, 0])[1] += n
+    ranked = sorted(counts.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))
+    return [(code, c, d) for code, (c, d) in ranked[:limit]]
+
+
+def province_report(
+    session: Session, since: datetime, until: datetime, top: int = 10
+) -> ProvinceReport:
+    """The figures of the province's periodic report for ``since``…``until`` (UTC)."""
+    report = ProvinceReport(since, until)
+    found = {**_chat_channels(session, since, until), **_desk_channels(session, since, until)}
+    order = [*REPORT_CHANNELS, *sorted(set(found) - set(REPORT_CHANNELS))]
+    report.channels = [found.get(channel, ChannelLine(channel)) for channel in order]
+    report.feedback = _feedback_lines(session, since, until)
+    report.top_procedures = _top_procedures(session, since, until, top)
+    return report

@@ -262,6 +262,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
             retriever.catalogue,
             signin=settings.signin,
             client_address=ClientAddress(settings.trusted_proxies),
+            search=retriever.search,
         ),
     )
     poll = settings.poll_seconds

@@ -1,18 +1,22 @@
 """What the staff web needs from the running server: the store, the desk that acts on cases
-and feedback, and the catalogue (for procedure names). Given whole when the server starts."""
+and feedback, the catalogue (for procedure names) and the bot's search (agent assist). Given
+whole when the server starts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
 from feedback.signin_guard import SignInPolicy
 from feedback.store import Store
 from knowledge.schema import Catalogue
+
+if TYPE_CHECKING:  # the retriever's module loads numpy and the index code
+    from knowledge.retriever import SearchResult
 
 
 class Desk(Protocol):
@@ -48,6 +52,9 @@ class StaffContext:
     signin: SignInPolicy = field(default_factory=SignInPolicy)
     # the client's address as the budget reads it (X-Forwarded-For only from trusted proxies)
     client_address: Callable[[web.Request], str] = lambda request: request.remote or ""
+    # the bot's own retrieval (the server's retriever), for agent assist; blocking: call it
+    # on a worker thread
+    search: Callable[[str], SearchResult] | None = None
 
     def procedure_name(self, code: str | None) -> str:
         if not code:
