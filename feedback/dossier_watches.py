@@ -76,7 +76,7 @@ def claim_due(store: Store, limit: int, lease: timedelta) -> list[DueWatch]:
         unreachable = (
             select(_WATCH.c.id, _OUTBOX.c.last_error)
             .join(_OUTBOX, _OUTBOX.c.id == _WATCH.c.last_outbox_id)
-            .where(_WATCH.c.status == "active", _OUTBOX.c.status == "failed")
+            .where(_WATCH.c.status.in_(("active", "closed")), _OUTBOX.c.status == "failed")
             .with_for_update(skip_locked=True, of=_WATCH)
         )
         for watch_id, error in connection.execute(unreachable).all():

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-
 from sqlmodel import select
 
 from bot.contract.dossiers import (
