@@ -16,7 +16,9 @@ from bot.contract.dossiers import (
     find_receipt_code,
     normalise_receipt_code,
 )
-from bot.conversation.engine import Engine
+from bot.contract.messages import Incoming
+from bot.conversation.engine import Engine, Prepared
+from bot.conversation.intents import recognise
 from bot.dossiers.client import HttpDossierSource
 from bot.dossiers.standin import DossierApiStandIn, owner_id, owner_phone, server_error
 from channels.standin import StandIn
@@ -186,12 +188,17 @@ def test_system_down_is_said_and_staff_offered_never_a_guess(
     assert "4 số cuối" in citizen.text
 
 
-def test_the_lookup_happens_in_prepare_outside_the_transaction(dossier_engine, system):
-    from bot.contract.messages import Incoming
-
-    prepared = dossier_engine.prepare(Incoming("zalo", "u", system.api.code(6), None, "m1"))
+def test_the_lookup_happens_in_prepare_never_inside_the_turn(dossier_engine, system, store):
+    code = system.api.code(6)
+    prepared = dossier_engine.prepare(Incoming("zalo", "u", code, None, "m1"))
+    assert system.api.lookups == [code]
     assert prepared.dossier is not None and prepared.dossier.dossier is not None
     assert prepared.dossier.dossier.stage == "returned"
+    unprepared = Prepared(Incoming("zalo", "u2", code, None, "m2"), recognise(code), None)
+    with store.session() as session:
+        replies = dossier_engine.turn(session, unprepared)
+    assert system.api.lookups == [code]  # the locked turn made no call of its own
+    assert "đang không trả lời" in replies[0].text
 
 
 @pytest.mark.parametrize("channel", ["zalo", "messenger", "telegram", "web"])

@@ -290,8 +290,8 @@ class _Turn:
             ]
         if intent == "dossier":
             lookup = self.dossier
-            if lookup is None and recognised.receipt:  # handled without prepare (no lookup)
-                lookup = dossier_flow.fetch(self.engine.dossiers, recognised.receipt)
+            if lookup is None and recognised.receipt:  # not prepared: never call out in here
+                lookup = dossier_flow.Lookup(recognised.receipt, None, down=True)
             return self._dossier(dossier_flow.start(self.state, lookup, self.lang, _now()))
         if intent == "dossier_watch":
             return dossier_flow.watch(self.session, self.conversation, self.state, self.lang)
