@@ -218,3 +218,30 @@ class ContactLog(SQLModel, table=True):
     staff: str = Field(max_length=64)
     feedback_id: int | None = Field(default=None, foreign_key="feedbackitem.id")
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class DossierWatch(SQLModel, table=True):
+    """A citizen asked to be told when a dossier changes status: the watch poller's queue.
+
+    ``status``: active (polled), stopped (the citizen said stop), closed (the dossier
+    finished), unreachable (a notification could not be delivered: staff should call)."""
+
+    __table_args__ = (
+        UniqueConstraint("channel", "user_id", "receipt_code", name="uq_dossier_watch"),
+        Index("ix_dossierwatch_due", "status", "next_check_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    user_id: str = Field(max_length=128)
+    receipt_code: str = Field(max_length=40)
+    language: str = Field(default="vi", max_length=8)
+    last_stage: str = Field(max_length=16)  # the stage last told to the citizen
+    status: str = Field(default="active", max_length=16)
+    failures: int = 0  # lookups in a row that failed (backoff)
+    next_check_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    last_outbox_id: int | None = None  # the latest notification sent
+    note: str | None = Field(default=None, max_length=500)  # why it is unreachable
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -12,13 +12,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from sqlmodel import Session
 
+from bot.contract.dossiers import DossierSource
 from bot.contract.messages import Button, Incoming, Reply
-from bot.conversation import answers, auto_cases, feedback_flow, follow_ups, place_replies
+from bot.conversation import (
+    answers,
+    auto_cases,
+    dossier_flow,
+    feedback_flow,
+    follow_ups,
+    place_replies,
+)
 from bot.conversation.intents import Recognised, recognise
 from bot.conversation.phrases import HOTLINE, OFFICE_HOURS, say
 from bot.conversation.state import ConversationState
@@ -54,6 +62,7 @@ class Prepared:
     incoming: Incoming
     recognised: Recognised
     search: SearchResult | None
+    dossier: dossier_flow.Lookup | None = None  # for a receipt code: what the system said
 
 
 class Engine:
@@ -65,11 +74,13 @@ class Engine:
         store: Store,
         communes: CommuneDirectory | None = None,
         flood_limit: int = FLOOD_LIMIT,
+        dossiers: DossierSource | None = None,
     ) -> None:
         self.retriever = retriever
         self.store = store
         self.communes = communes or bac_ninh()
         self.flood_limit = flood_limit
+        self.dossiers = dossiers  # the province's dossier system (None: not connected)
 
     def handle(self, incoming: Incoming, after: AfterTurn | None = None) -> list[Reply]:
         """Handle one citizen message; returns the replies to send (none for a redelivery, a
@@ -81,9 +92,14 @@ class Engine:
 
     def prepare(self, incoming: Incoming) -> Prepared:
         """The part of a turn that needs no database: recognising the message and, for a
-        typed question, the search (the encoder's ~20 ms stay outside any transaction)."""
+        typed question, the search (the encoder's ~20 ms stay outside any transaction); for a
+        receipt code, the dossier system's answer (an HTTP call: never inside the turn's
+        locked transaction, and never on the event loop, as the inbox runs this on a thread)."""
         text = incoming.text.strip()
         recognised = recognise(text) if text else Recognised("question")
+        if recognised.intent == "dossier" and recognised.receipt and not incoming.payload:
+            lookup = dossier_flow.fetch(self.dossiers, recognised.receipt)
+            return Prepared(incoming, recognised, None, lookup)
         search = None
         if not incoming.payload and text and recognised.intent == "question":
             query = self.query_text(text[:SEARCH_CHARS])
@@ -116,7 +132,13 @@ class Engine:
         own = writes is None
         writes = writes or DeferredWrites()
         replies = self._turn(
-            session, conversation, incoming, prepared.recognised, prepared.search, writes
+            session,
+            conversation,
+            incoming,
+            prepared.recognised,
+            prepared.search,
+            writes,
+            prepared.dossier,
         )
         writes.add(SAVE_CONVERSATION, saved_values(conversation))
         if after is not None:
@@ -133,6 +155,7 @@ class Engine:
         recognised: Recognised,
         search: SearchResult | None,
         writes: DeferredWrites,
+        dossier: dossier_flow.Lookup | None = None,
     ) -> list[Reply]:
         if not log_incoming(
             session, conversation, incoming.text, incoming.payload, incoming.message_id
@@ -149,7 +172,7 @@ class Engine:
         else:
             state.turns += 1
             replies = _Turn(
-                self, session, conversation, state, incoming, recognised, search
+                self, session, conversation, state, incoming, recognised, search, dossier
             ).respond()
         conversation.state = state.to_json()
         conversation.language = state.language
@@ -171,10 +194,12 @@ class _Turn:
         incoming: Incoming,
         recognised: Recognised,
         search: SearchResult | None = None,
+        dossier: dossier_flow.Lookup | None = None,
     ) -> None:
         self.engine = engine
         self.recognised = recognised
         self.search = search
+        self.dossier = dossier
         self.session = session
         self.conversation = conversation
         self.state = state
@@ -198,6 +223,9 @@ class _Turn:
         if recognised.intent == "cancel":
             self.state.reset()
             return [Reply(say(self.lang, "cancelled"))]
+        digits = dossier_flow.confirmation_digits(self.text)
+        if self.state.dossier_pending is not None and digits and recognised.intent != "dossier":
+            return self._dossier(dossier_flow.confirm(self.state, digits, self.lang, _now()))
         if self.state.feedback is not None:
             return feedback_flow.step(
                 self.session, self.conversation, self.state, self.text, self.payload, self.folded
@@ -235,6 +263,8 @@ class _Turn:
             return [self._not_found_reply()]
         if payload == "menu:feedback":
             return feedback_flow.start(self.state, None, "")
+        if payload == dossier_flow.WATCH_PAYLOAD:
+            return dossier_flow.watch(self.session, self.conversation, self.state, self.lang)
         if payload == "menu:status":
             return [Reply(say(self.lang, "status_ask"))]
         return None  # unknown payloads are read as text
@@ -258,6 +288,15 @@ class _Turn:
                     self.session, self.lang, ticket, self.conversation, self.text
                 )
             ]
+        if intent == "dossier":
+            lookup = self.dossier
+            if lookup is None and recognised.receipt:  # not prepared: never call out in here
+                lookup = dossier_flow.Lookup(recognised.receipt, None, down=True)
+            return self._dossier(dossier_flow.start(self.state, lookup, self.lang, _now()))
+        if intent == "dossier_watch":
+            return dossier_flow.watch(self.session, self.conversation, self.state, self.lang)
+        if intent == "dossier_unwatch":
+            return dossier_flow.unwatch(self.session, self.conversation, self.lang)
         if intent == "rate" and self.state.procedure:
             return self._rate(self.state.procedure, bool(recognised.helpful))
         options = self.state.place_options or self.state.choices
@@ -421,8 +460,17 @@ class _Turn:
     def _not_found_reply(self) -> Reply:
         return Reply(say(self.lang, "not_found"), (Button(say(self.lang, "ask_human"), "human"),))
 
+    def _dossier(self, outcome: dossier_flow.Outcome) -> list[Reply]:
+        if outcome.escalate:
+            return [*outcome.replies, *self._escalate("dossier_check")]
+        return outcome.replies
+
     def _escalate(self, reason: str) -> list[Reply]:
         escalations.open_case(self.session, self.conversation, reason)
         self.state.reset()
         text = say(self.lang, "escalated", hours=OFFICE_HOURS[self.lang], hotline=HOTLINE)
         return [Reply(text)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.contract.dossiers import find_receipt_code
 from feedback.tickets import find_ticket_code
 from knowledge.text import fold
 
@@ -20,6 +21,9 @@ Intent = Literal[
     "choice",
     "thanks",
     "question",
+    "dossier",
+    "dossier_watch",
+    "dossier_unwatch",
 ]
 
 _PHRASES: dict[str, tuple[str, ...]] = {
@@ -79,6 +83,19 @@ _FEEDBACK_RE = re.compile(
     r"recommendation)\b"
 )
 _STATUS_RE = re.compile(r"\b(tra cuu|kiem tra|trang thai|status|check|ticket|phieu)\b")
+_DOSSIER_RE = re.compile(
+    r"\b(tra cuu|kiem tra|tinh trang|trang thai|xem) (ma )?ho so\b|\bho so( cua (toi|minh|em))? "
+    r"(den dau|toi dau|the nao|ra sao)|\b(track|check|where is) my (application|dossier|file)\b"
+    r"|\b(dossier|application) (status|tracking|lookup)\b"
+)
+_WATCH_RE = re.compile(
+    r"\b(bao|nhan|thong bao|nhan tin) (cho )?(toi|minh|em)? ?khi\b|\btheo doi ho so\b|"
+    r"\b(notify|tell|message|let) me( know)? when\b|\b(track|follow|watch) (it|this|my dossier)\b"
+)
+_UNWATCH_RE = re.compile(
+    r"\b(dung|huy|thoi|ngung) theo doi\b|\bstop (tracking|following|watching|notif\w*|updates)\b"
+    r"|\bunsubscribe\b"
+)
 _CHOICE_RE = re.compile(r"^(?:so |chon |number |option |#)?([1-9])\s*[.)]?$")
 _CATEGORY_WORDS = {
     "gop y": "feedback",
@@ -101,6 +118,7 @@ class Recognised:
     ticket: str | None = None  # for "status"
     helpful: bool | None = None  # for "rate"
     category: str | None = None  # for "feedback", when the message names one
+    receipt: str | None = None  # for "dossier": the receipt code the message holds
 
 
 def recognise(text: str) -> Recognised:
@@ -114,6 +132,15 @@ def recognise(text: str) -> Recognised:
     choice = _CHOICE_RE.match(folded)
     if choice:
         return Recognised("choice", number=int(choice.group(1)))
+    receipt = find_receipt_code(raw)
+    if receipt:
+        return Recognised("dossier", receipt=receipt)
+    if _UNWATCH_RE.search(folded):
+        return Recognised("dossier_unwatch")
+    if _WATCH_RE.search(folded):
+        return Recognised("dossier_watch")
+    if _DOSSIER_RE.search(folded):
+        return Recognised("dossier")
     ticket = find_ticket_code(raw)
     if ticket and (_STATUS_RE.search(folded) or len(folded.split()) <= 3):
         return Recognised("status", ticket=ticket)

@@ -22,6 +22,17 @@ class FeedbackDraft:
 
 
 @dataclass(slots=True)
+class DossierCheck:
+    """A dossier lookup waiting for the owner check (salted hashes of the right digits)."""
+
+    code: str
+    salt: str
+    hashes: list[str]
+    card: str  # the status card to show once the check passes ("" for an unknown code)
+    stage: str
+
+
+@dataclass(slots=True)
 class ConversationState:
     language: str = "vi"
     turns: int = 0  # messages handled in this conversation
@@ -34,6 +45,10 @@ class ConversationState:
     place_options: list[str] = field(default_factory=list)  # unit codes offered to choose from
     feedback: FeedbackDraft | None = None
     recent: list[float] = field(default_factory=list)  # when the latest messages came (flood)
+    dossier_pending: DossierCheck | None = None
+    dossier_verified: str | None = None  # the receipt code the citizen proved theirs
+    dossier_stage: str = ""  # its stage when looked up
+    dossier_wrong: list[str] = field(default_factory=list)  # days of wrong owner checks
 
     def note_message(self, now: float, window: float, limit: int) -> int:
         """Record a message at ``now``; how many came in the last ``window`` seconds, this one
@@ -52,7 +67,10 @@ class ConversationState:
         data: dict[str, Any] = json.loads(raw or "{}")
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         draft = known.pop("feedback", None)
+        check = known.pop("dossier_pending", None)
         state = cls(**known)
+        if check:
+            state.dossier_pending = DossierCheck(**check)
         if draft:
             fields = FeedbackDraft.__dataclass_fields__
             state.feedback = FeedbackDraft(**{k: v for k, v in draft.items() if k in fields})
@@ -67,3 +85,4 @@ class ConversationState:
         self.awaiting_commune = False
         self.place_options = []
         self.feedback = None
+        self.dossier_pending = None

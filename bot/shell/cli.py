@@ -105,7 +105,8 @@ def cmd_standins(args: argparse.Namespace) -> int:
 
     from bot.shell.serve import run_standins
 
-    asyncio.run(run_standins(args.host, (args.graph_port, args.zalo_port, args.telegram_port)))
+    ports = (args.graph_port, args.zalo_port, args.telegram_port)
+    asyncio.run(run_standins(args.host, ports, args.dossier_port))
     return 0
 
 
@@ -328,6 +329,7 @@ def parser() -> argparse.ArgumentParser:
     standins.add_argument("--graph-port", type=int, default=8701)
     standins.add_argument("--zalo-port", type=int, default=8702)
     standins.add_argument("--telegram-port", type=int, default=8703)
+    standins.add_argument("--dossier-port", type=int, default=8704)
     standins.set_defaults(func=cmd_standins)
 
     users = sub.add_parser("users", help="staff and admin accounts")

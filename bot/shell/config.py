@@ -69,6 +69,10 @@ class Settings:
     signin: SignInPolicy = field(default_factory=SignInPolicy)  # how hard guessing is made
     frame_ancestors: tuple[str, ...] = ()  # sites that may embed the web chat in a frame
     encoder_queue: int = 2  # questions encoded at once in a worker; more go lexical-only
+    dossier_api_base: str | None = None  # the province's dossier system (None: not connected)
+    dossier_api_token: str | None = None  # its bearer token
+    dossier_timeout_seconds: float = 5.0  # a slower answer counts as "the system is down"
+    dossier_watch_seconds: float = 1800.0  # how often a watched dossier is checked
 
     @property
     def cache_dir(self) -> Path:
@@ -121,6 +125,10 @@ class Settings:
             trusted_proxies=_words(env.get("MOTCUA_TRUSTED_PROXIES")),
             frame_ancestors=_words(env.get("MOTCUA_FRAME_ANCESTORS")),
             encoder_queue=int(env.get("MOTCUA_ENCODER_QUEUE", "2")),
+            dossier_api_base=env.get("MOTCUA_DOSSIER_API_BASE") or None,
+            dossier_api_token=env.get("MOTCUA_DOSSIER_API_TOKEN") or None,
+            dossier_timeout_seconds=float(env.get("MOTCUA_DOSSIER_TIMEOUT_SECONDS", "5")),
+            dossier_watch_seconds=float(env.get("MOTCUA_DOSSIER_WATCH_SECONDS", "1800")),
         )
 
     def channel_modes(self) -> dict[str, str]:
@@ -215,6 +223,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "MOTCUA_WEBCHAT_MESSAGES_PER_MINUTE": str(settings.webchat_messages_per_minute),
         "MOTCUA_WEBCHAT_SESSIONS_PER_MINUTE": str(settings.webchat_sessions_per_minute),
         "MOTCUA_ENCODER_QUEUE": str(settings.encoder_queue),
+        "MOTCUA_DOSSIER_TIMEOUT_SECONDS": str(settings.dossier_timeout_seconds),
+        "MOTCUA_DOSSIER_WATCH_SECONDS": str(settings.dossier_watch_seconds),
     }
     optional = {
         "MOTCUA_CATALOGUE": str(settings.catalogue) if settings.catalogue else None,
@@ -223,6 +233,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "MOTCUA_STANDIN_CHANNELS": ",".join(settings.standin_channels),
         "MOTCUA_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
         "MOTCUA_FRAME_ANCESTORS": " ".join(settings.frame_ancestors),
+        "MOTCUA_DOSSIER_API_BASE": settings.dossier_api_base,
+        "MOTCUA_DOSSIER_API_TOKEN": settings.dossier_api_token,
     }
     env.update({k: v for k, v in optional.items() if v})
     for config in (settings.messenger, settings.zalo, settings.telegram):

@@ -65,7 +65,7 @@ async def serve(
     settings.check()
     _configure_logging()
     stand_ins = None
-    if standins and unconfigured(settings):
+    if standins and (unconfigured(settings) or settings.dossier_api_base is None):
         stand_ins = await StandIns.start(settings.host)
         missing = unconfigured(settings)
         settings = replace(stand_ins.configure(settings), standin_channels=missing)
@@ -141,13 +141,15 @@ async def _supervise(settings: Settings, workers: int, standins: StandIns | None
         task.cancel()
 
 
-async def run_standins(host: str, ports: tuple[int, int, int]) -> None:
+async def run_standins(host: str, ports: tuple[int, int, int], dossier_port: int = 0) -> None:
     """Run the stand-ins alone and print the settings that point a server at them."""
-    standins = await StandIns.start(host, ports)
+    standins = await StandIns.start(host, ports, dossier_port)
     print("# platform stand-ins are running; point motcua at them with:")
     env = settings_env(standins.configure(Settings()))
     for name, value in env.items():
-        if name.startswith(("MOTCUA_MESSENGER", "MOTCUA_ZALO", "MOTCUA_TELEGRAM")):
+        if name.startswith(
+            ("MOTCUA_MESSENGER", "MOTCUA_ZALO", "MOTCUA_TELEGRAM", "MOTCUA_DOSSIER_API")
+        ):
             print(f"export {name}='{value}'", flush=True)
     try:
         await asyncio.Event().wait()

@@ -27,11 +27,13 @@ from bot.contract.messages import Incoming, Reply
 from bot.contract.ratelimit import ClientAddress, ClientBudget
 from bot.contract.sending import Sender
 from bot.conversation.engine import Engine
+from bot.delivery.dossier_watch import DossierWatcher
 from bot.delivery.inbox import InboxWorker
 from bot.delivery.intake import Intake
 from bot.delivery.outbox import OutboxWorker, pending_count
 from bot.delivery.sent_journal import SentJournal
 from bot.delivery.staff import StaffDesk
+from bot.dossiers.client import HttpDossierSource
 from bot.shell.app import build_retriever
 from bot.shell.config import Settings
 from bot.shell.headers import install_security_headers
@@ -246,7 +248,14 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
         return sender.parts(reply) if sender is not None else [reply]
 
     lease = timedelta(seconds=settings.lease_seconds)
-    engine = Engine(retriever, store)
+    dossiers = None
+    if settings.dossier_api_base:
+        dossiers = HttpDossierSource(
+            settings.dossier_api_base,
+            settings.dossier_api_token or "",
+            settings.dossier_timeout_seconds,
+        )
+    engine = Engine(retriever, store, dossiers=dossiers)
     outbox = OutboxWorker(
         store, senders, metrics, settings.retry_cap_seconds, lease, journal=app[JOURNAL]
     )
@@ -267,6 +276,10 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
     )
     poll = settings.poll_seconds
     tasks = [asyncio.create_task(inbox.run(poll)), asyncio.create_task(outbox.run(poll))]
+    if dossiers is not None:
+        watch_every = timedelta(seconds=settings.dossier_watch_seconds)
+        watcher = DossierWatcher(store, dossiers, split, interval=watch_every, lease=lease)
+        tasks.append(asyncio.create_task(watcher.run(poll)))
     log.info("motcua serving channels: %s", ", ".join(sorted(senders)))
     try:
         yield

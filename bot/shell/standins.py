@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field, replace
 
+from bot.dossiers.standin import DossierApiStandIn
 from bot.shell.config import MessengerConfig, Settings, TelegramConfig, ZaloConfig
 from channels.messenger.standin import GraphStandIn, MessengerPlatform
 from channels.standin import StandIn
@@ -15,7 +16,8 @@ from channels.zalo.standin import ZaloApiStandIn, ZaloPlatform
 
 @dataclass
 class StandIns:
-    """The three platform APIs on loopback, and the configuration that points at them."""
+    """The three platform APIs and the province's dossier system on loopback, and the
+    configuration that points at them."""
 
     graph: GraphStandIn
     zalo: ZaloApiStandIn
@@ -24,20 +26,27 @@ class StandIns:
     zalo_config: ZaloConfig
     telegram_config: TelegramConfig
     servers: list[StandIn] = field(default_factory=list)
+    dossiers: DossierApiStandIn = field(default_factory=DossierApiStandIn)
+
+    @property
+    def dossier_api_base(self) -> str:
+        return self.servers[3].url
 
     @classmethod
     async def start(
-        cls, host: str = "127.0.0.1", ports: tuple[int, int, int] = (0, 0, 0)
+        cls, host: str = "127.0.0.1", ports: tuple[int, int, int] = (0, 0, 0), dossier_port: int = 0
     ) -> StandIns:
         token = lambda prefix: f"{prefix}-{secrets.token_hex(12)}"  # noqa: E731
         graph = GraphStandIn(page_token=token("page"))
         zalo_api = ZaloApiStandIn(app_id=str(secrets.randbelow(10**15)), app_secret=token("zapp"))
         bot_token = f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(24)}"
         telegram_api = BotApiStandIn(token=bot_token)
+        dossiers = DossierApiStandIn()
         servers = [
             StandIn(graph.app(), host, ports[0]),
             StandIn(zalo_api.app(), host, ports[1]),
             StandIn(telegram_api.app(), host, ports[2]),
+            StandIn(dossiers.app(), host, dossier_port),
         ]
         for server in servers:
             await server.start()
@@ -59,6 +68,7 @@ class StandIns:
             ),
             TelegramConfig(bot_token, token("tgsecret"), api_base=servers[2].url),
             servers,
+            dossiers,
         )
 
     def configure(self, settings: Settings) -> Settings:
@@ -68,6 +78,10 @@ class StandIns:
             messenger=settings.messenger or self.messenger_config,
             zalo=settings.zalo or self.zalo_config,
             telegram=settings.telegram or self.telegram_config,
+            dossier_api_base=settings.dossier_api_base or self.dossier_api_base,
+            dossier_api_token=(
+                settings.dossier_api_token if settings.dossier_api_base else self.dossiers.token
+            ),
         )
 
     def platforms(self, base_url: str) -> tuple[MessengerPlatform, ZaloPlatform, TelegramPlatform]:

@@ -1,7 +1,7 @@
 """the hotline and counter desk's contact log
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-30 13:10:00
 
 One row per phone call or counter visit staff record: channel, procedure discussed, outcome,
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
