@@ -4,9 +4,9 @@ enable. Each change but creation ends the account's open sessions (:mod:`feedbac
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlencode
 
 from aiohttp import web
+from aiohttp_session import get_session
 
 from feedback import users
 from feedback.safe_text import strip_controls
@@ -50,10 +50,8 @@ async def _render(request: web.Request, status: int = 200, **context: object) ->
 @routes.get("/staff/accounts")
 @require("admin")
 async def accounts_page(request: web.Request) -> web.Response:
-    done = request.query.get("done", "")
-    who = strip_controls(request.query.get("who", ""))[:64]
-    message = DONE[done].format(name=who) if done in DONE else ""
-    return await _render(request, message=message)
+    session = await get_session(request)
+    return await _render(request, message=str(session.pop("accounts_done", "")))
 
 
 def _change(store: Store, action: str, form: dict[str, str], admin: str) -> str:
@@ -90,4 +88,6 @@ async def account_action(request: web.Request) -> web.StreamResponse:
         )
     except ValueError as exc:
         return await _render(request, 400, error=f"Không thực hiện được: {exc}.")
-    raise web.HTTPSeeOther("/staff/accounts?" + urlencode({"done": action, "who": name}))
+    session = await get_session(request)
+    session["accounts_done"] = DONE[action].format(name=name)  # told once, after the redirect
+    raise web.HTTPSeeOther("/staff/accounts")
