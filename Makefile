@@ -28,11 +28,14 @@ setup: $(VENV)/.installed $(VENV)/.browser
 run: setup
 	$(BIN)/motcua serve --standins
 
-## A scripted conversation on the console channel (no server).
+## A scripted conversation on the console channel (no server), in its own database under
+## DEMO_DIR, started afresh each time: never the one `make run` serves.
+DEMO_DIR ?= var/demo
 demo: setup
+	rm -f $(DEMO_DIR)/motcua.db
 	printf '%s\n' "xin chao" "lam cccd lan dau can giay to gi" "mat bao lau" "o dau" "Tu Son" \
 		"gop y" "Nen co them cho de xe cho nguoi dan" "/1" "/1" "/1" \
-		| $(BIN)/motcua chat --user demo
+		| MOTCUA_DATA_DIR=$(DEMO_DIR) MOTCUA_DATABASE_URL= $(BIN)/motcua chat --user demo
 
 test: setup lint
 	$(BIN)/pytest -q

@@ -23,12 +23,12 @@ MIN_PASSWORD = 10
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"password must have at least {MIN_PASSWORD} characters")
+        raise ValueError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise ValueError(f"vai trò phải là một trong: {', '.join(ROLES)}")
 
 
 def add_user(
@@ -39,9 +39,9 @@ def add_user(
     _check_password(password)
     username = username.strip().lower()
     if not username.isascii() or not username.replace(".", "").replace("-", "").isalnum():
-        raise ValueError("username: letters, digits, '.' and '-' only")
+        raise ValueError("tên đăng nhập chỉ gồm chữ cái không dấu, chữ số, '.' và '-'")
     if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
-        raise ValueError(f"user {username!r} exists already")
+        raise ValueError(f"tên đăng nhập {username!r} đã có")
     user = StaffUser(
         username=username,
         display_name=display_name or username,
@@ -63,7 +63,7 @@ def find_user(session: Session, username: str) -> StaffUser | None:
 def _existing(session: Session, username: str) -> StaffUser:
     user = find_user(session, username)
     if user is None:
-        raise ValueError(f"no user {username!r}")
+        raise ValueError(f"không có tài khoản {username!r}")
     return user
 
 

@@ -95,5 +95,5 @@ async def test_staff_exports_show_names_as_initials_admins_in_full(rig):
         _, body, _ = await browser.get("/staff/feedback.csv")
         rows[user] = next(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
         await browser.close()
-    assert rows["lan"]["name"] == "N. V. A."
-    assert rows["admin"]["name"] == "Nguyễn Văn An"
+    assert rows["lan"]["Họ tên"] == "N. V. A."
+    assert rows["admin"]["Họ tên"] == "Nguyễn Văn An"

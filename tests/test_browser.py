@@ -97,9 +97,9 @@ async def test_admin_filters_the_feedback_log_and_exports_it(rig, page, tmp_path
     await download.save_as(path)
     assert download.suggested_filename.startswith("gop-y-")
     exported = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
-    assert [(r["category"], r["phone"]) for r in exported] == [("complaint", "0911222333")]
+    assert [(r["Loại"], r["Điện thoại"]) for r in exported] == [("Phản ánh", "0911222333")]
     await page.get_by_role("link", name="Thống kê").click()
-    await page.locator("svg.chart").first.wait_for()
+    await page.locator("ol.chart").first.wait_for()
     assert "3" in await page.locator(".stat", has_text="nhận được").inner_text()
     await page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 

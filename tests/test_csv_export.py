@@ -55,9 +55,9 @@ async def test_formulas_written_by_citizens_export_as_text(rig, admin):
     rows = _rows(body)
     assert len(rows) == len(ATTACKS)
     for row in rows:
-        for column in ("content", "name"):
+        for column in ("Nội dung", "Họ tên"):
             assert not _dangerous(row[column]), row[column]
-    assert sorted(r["content"].removeprefix("'") for r in rows) == sorted(
+    assert sorted(r["Nội dung"].removeprefix("'") for r in rows) == sorted(
         a.replace("|", "\\|") if a[0] in "=+-@" else a for a in ATTACKS
     )
 
@@ -71,7 +71,7 @@ async def test_unanswered_questions_export_neutralises_formulas(rig, admin):
             session.add(UnansweredQuestion(conversation_id=conversation.id, text=attack))
     status, body, _ = await admin.get("/staff/export/unanswered.csv")
     assert status == 200
-    questions = [r["question"] for r in _rows(body)]
+    questions = [r["Câu hỏi"] for r in _rows(body)]
     assert len(questions) == len(ATTACKS)
     assert not any(_dangerous(q) for q in questions)
 
@@ -88,9 +88,9 @@ async def test_every_export_comes_semicolon_separated_on_request(rig, admin):
     status, body, _ = await admin.get("/staff/feedback.csv?sep=semicolon")
     assert status == 200
     header = body.lstrip("\ufeff").splitlines()[0]
-    assert header.startswith("ticket;created;channel;")
+    assert header.startswith("Mã;Ngày gửi;Kênh;")
     (row,) = _rows(body, ";")
-    assert row["content"] == "Đề nghị mở thêm quầy; buổi trưa đông người"
+    assert row["Nội dung"] == "Đề nghị mở thêm quầy; buổi trưa đông người"
     for name in ("daily", "procedures", "unanswered", "ratings"):
         status, body, _ = await admin.get(f"/staff/export/{name}.csv?sep=semicolon")
         assert status == 200 and ";" in body.lstrip("\ufeff").splitlines()[0]

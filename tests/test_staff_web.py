@@ -174,7 +174,7 @@ async def test_resolving_feedback_tells_the_citizen_with_the_ticket(rig, browser
     await eventually(lambda: "đã giải quyết" in zalo.texts("z-fb")[-1])
     assert ticket in zalo.texts("z-fb")[-1] and "xin lỗi" in zalo.texts("z-fb")[-1]
     _, html, _ = await browser.get(f"/staff/feedback/{ticket}")
-    assert "Đã làm việc với xã" in html and "notified" in html
+    assert "Đã làm việc với xã" in html and "đã báo kết quả cho người dân qua Zalo" in html
     assert "0912345678" in html  # assigned to her now: she can call back
 
 
@@ -186,14 +186,14 @@ async def test_csv_export_filters_and_masks_phones_for_staff(rig, browser):
     status, body, response = await browser.get("/staff/feedback.csv?category=recommendation")
     assert status == 200 and response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert [r["content"] for r in rows] == ["Đề nghị có chỗ gửi xe"]
-    assert rows[0]["phone"] == "09******33"
+    assert [r["Nội dung"] for r in rows] == ["Đề nghị có chỗ gửi xe"]
+    assert rows[0]["Điện thoại"] == "09******33"
     admin = Browser(rig)
     make_user(rig, "admin", "admin")
     await admin.login("admin")
     _, body, _ = await admin.get("/staff/feedback.csv?q=quầy")
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert [(r["category"], r["phone"]) for r in rows] == [("feedback", "0987654321")]
+    assert [(r["Loại"], r["Điện thoại"]) for r in rows] == [("Góp ý", "0987654321")]
     _, board, _ = await admin.get("/staff/dashboard")
     assert "góp ý, phản ánh, kiến nghị nhận được" in board
     for name in ("daily", "procedures", "unanswered", "ratings"):

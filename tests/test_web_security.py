@@ -295,7 +295,7 @@ def test_users_command_lists_and_changes_accounts(tmp_path, monkeypatch, capsys)
     assert main(["users", "enable", "lan"]) == 0
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("ngắn\n"))
     assert main(["users", "passwd", "lan", "--password-stdin"]) == 2
-    assert "at least 10" in capsys.readouterr().err
+    assert "ít nhất 10" in capsys.readouterr().err
     assert main(["users", "disable", "nobody"]) == 2
 
 
@@ -329,7 +329,7 @@ async def test_feedback_is_assigned_only_to_real_accounts(site, browsers):
     page = f"/staff/feedback/{ticket}"
     token = await lan.csrf(page)
     status, text, _ = await lan.post(page, {"csrf": token, "assignee": "ai-đó-gõ-tay"})
-    assert status == 400 and "no active staff account" in text
+    assert status == 400 and "Không có tài khoản cán bộ đang dùng" in text
     assert "0987654321" not in (await lan.get(page))[1]
     assert (await lan.post(page, {"csrf": token, "assignee": "lan"}))[0] == 303
     assert "0987654321" in (await lan.get(page))[1]

@@ -38,6 +38,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "auto_escalated": "Mình chưa giúp được bạn, nên đã mời cán bộ hỗ trợ.",
         "handed_back": "Cán bộ đã kết thúc hỗ trợ. Trợ lý tự động tiếp tục giúp bạn nhé.",
+        "case_closed": (
+            "Cán bộ đã đóng yêu cầu hỗ trợ này. Khi cần, bạn cứ nhắn tiếp: trợ lý tự động trả lời"
+            " ngay, và bạn có thể yêu cầu gặp cán bộ bất cứ lúc nào."
+        ),
         "ask_human": "Gặp cán bộ",
         "rate_question": "Thông tin này có hữu ích không?",
         "rated_up": "Cảm ơn bạn đã đánh giá!",
@@ -134,6 +138,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "auto_escalated": "I couldn't help, so I've asked a staff member to step in.",
         "handed_back": "The staff member has finished. The assistant is back to help you.",
+        "case_closed": (
+            "Staff have closed this support request. You can write again any time: the assistant"
+            " answers straight away, and you can ask for staff again whenever you need."
+        ),
         "ask_human": "Talk to staff",
         "rate_question": "Was this helpful?",
         "rated_up": "Thanks for your rating!",

@@ -72,8 +72,8 @@ class StaffDesk:
         self._close(case_id, staff, tell="handed_back")
 
     def close(self, case_id: int, staff: str) -> None:
-        """Close the case without a message (staff have said goodbye); the bot resumes."""
-        self._close(case_id, staff, tell=None)
+        """Close the case; the citizen is told, in their language, that they can write again."""
+        self._close(case_id, staff, tell="case_closed")
 
     def _close(self, case_id: int, staff: str, tell: str | None) -> None:
         with self.store.session() as session:

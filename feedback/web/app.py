@@ -13,7 +13,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from feedback.web import assist, auth, cases, contacts, dashboard, report, tickets
+from feedback.web import accounts, assist, auth, cases, contacts, dashboard, errors, report, tickets
 from feedback.web.context import STAFF, StaffContext
 
 PREFIX = "/staff"
@@ -32,9 +32,10 @@ def staff_web(data_dir: Path, session_key: str | None, secure_cookie: bool) -> w
     for name in templates.list_templates():
         templates.get_template(name)  # compiled now, while the server is being built
     auth.install_sessions(app, auth.session_key(data_dir, session_key), secure_cookie)
+    app.middlewares.append(errors.error_pages)  # inside the sessions: it reads the user
     # The route tables name full paths (/staff/inbox…); mounted, the prefix comes from the
     # mount point.
-    tables = (auth.routes, cases.routes, tickets.routes, dashboard.routes)
+    tables = (auth.routes, cases.routes, tickets.routes, dashboard.routes, accounts.routes)
     for table in (*tables, assist.routes, contacts.routes, report.routes):
         for route in table:
             assert isinstance(route, web.RouteDef) and route.path.startswith(PREFIX)

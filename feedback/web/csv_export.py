@@ -16,6 +16,7 @@ from aiohttp import web
 from defusedcsv import csv
 
 from feedback.web.common import LOCAL
+from feedback.web.labels import CSV_HEADERS
 
 SEPARATORS = {"comma": ",", "semicolon": ";"}
 _LEADING_WHITESPACE_TRIGGERS = ("\t", "\r")
@@ -39,10 +40,11 @@ def separator(request: web.Request) -> str:
 def csv_response(
     name: str, columns: list[str], rows: list[dict], delimiter: str = ","
 ) -> web.Response:
-    """``rows`` as a CSV download (UTF-8 with BOM for spreadsheet programs)."""
+    """``rows`` as a CSV download (UTF-8 with BOM for spreadsheet programs), headed by the
+    columns' Vietnamese names."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", delimiter=delimiter)
-    writer.writeheader()
+    writer.writerow({column: CSV_HEADERS.get(column, column) for column in columns})
     writer.writerows({key: neutralised(value) for key, value in row.items()} for row in rows)
     stamp = datetime.now(LOCAL).strftime("%Y%m%d")
     return web.Response(

@@ -12,6 +12,7 @@ from feedback.web.auth import require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
 from feedback.web.csv_export import csv_response, separator
+from feedback.web.labels import CHANNELS, TOPICS
 
 routes = web.RouteTableDef()
 EXPORTS = ("daily", "procedures", "unanswered", "ratings")
@@ -22,6 +23,12 @@ def _days(request: web.Request) -> int:
         return max(1, min(366, int(request.query.get("days", "30"))))
     except ValueError as exc:
         raise web.HTTPBadRequest(text="days must be a number") from exc
+
+
+def _day(iso: str) -> str:
+    """A stored ``yyyy-mm-dd`` day as staff write it, dd/mm/yyyy."""
+    year, month, day = iso[:10].split("-")
+    return f"{day}/{month}/{year}"
 
 
 def _board(request: web.Request) -> Callable[[], Dashboard]:
@@ -36,20 +43,31 @@ def _board(request: web.Request) -> Callable[[], Dashboard]:
     return compute
 
 
-def bars(items: list[tuple[str, int]], width: int = 640, bar: int = 22) -> dict:
-    """Geometry of a horizontal bar chart for the template (labels, values, lengths)."""
+LABEL_CHARACTERS = 48  # a longer label is cut, its full text shown on hover
+
+
+def short(label: str, limit: int = LABEL_CHARACTERS) -> str:
+    """``label`` cut at a word to at most ``limit`` characters, with "…" when cut."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1].rsplit(" ", 1)[0] if " " in label[: limit - 1] else label[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def bars(items: list[tuple[str, int]]) -> dict:
+    """A horizontal bar chart for the template: each row's label (short and full), value and
+    bar length in percent of the longest. Labels and values are HTML text beside the bar, so
+    neither is ever clipped and both stay readable on a phone."""
     top = max((v for _, v in items), default=0) or 1
     return {
-        "width": width,
-        "height": bar * len(items) + 4,
         "rows": [
             {
-                "label": label,
+                "label": short(label),
+                "full": label,
                 "value": value,
-                "y": i * bar,
-                "length": round((width - 260) * value / top),
+                "percent": max(0.5, round(100 * value / top, 1)) if value else 0,
             }
-            for i, (label, value) in enumerate(items)
+            for label, value in items
         ],
     }
 
@@ -62,10 +80,13 @@ async def dashboard_page(request: web.Request) -> web.Response:
     per_day: dict[str, int] = {}
     for row in board.daily:
         per_day[row["day"]] = per_day.get(row["day"], 0) + row["conversations"]
-    procedures = [(staff.procedure_name(code)[:60], n) for code, n in board.top_procedures]
-    channels = [(name, v["conversations"]) for name, v in sorted(board.per_channel.items())]
+    procedures = [(staff.procedure_name(code), n) for code, n in board.top_procedures]
+    channels = [
+        (CHANNELS.get(name, name), v["conversations"])
+        for name, v in sorted(board.per_channel.items())
+    ]
     unanswered = [
-        {"at": local_time(u.created_at), "text": u.text, "topic": u.topic or ""}
+        {"at": local_time(u.created_at), "text": u.text, "topic": TOPICS.get(u.topic or "", "")}
         for u in board.unanswered
     ]
     return await page(
@@ -73,12 +94,11 @@ async def dashboard_page(request: web.Request) -> web.Response:
         "dashboard.html",
         board=board,
         days=_days(request),
-        daily_chart=bars(sorted(per_day.items())[-31:], bar=18),
+        daily_chart=bars([(_day(day), n) for day, n in sorted(per_day.items())[-31:]]),
         channel_chart=bars(channels),
         procedure_chart=bars(procedures),
         ratings=[
-            (staff.procedure_name(code)[:60], up, down)
-            for code, up, down in board.ratings_by_procedure
+            (staff.procedure_name(code), up, down) for code, up, down in board.ratings_by_procedure
         ],
         unanswered=unanswered,
         exports=EXPORTS,
@@ -95,8 +115,16 @@ async def export(request: web.Request) -> web.Response:
     sep = separator(request)
     board = await asyncio.to_thread(_board(request))
     if name == "daily":
+        daily = [
+            {
+                **row,
+                "day": _day(row["day"]),
+                "channel": CHANNELS.get(row["channel"], row["channel"]),
+            }
+            for row in board.daily
+        ]
         return csv_response(
-            "hoi-thoai-theo-ngay", ["day", "channel", "conversations", "helped"], board.daily, sep
+            "hoi-thoai-theo-ngay", ["day", "channel", "conversations", "helped"], daily, sep
         )
     if name == "procedures":
         rows = [
@@ -111,7 +139,7 @@ async def export(request: web.Request) -> web.Response:
                 "question": u.text,
                 "best_code": u.best_code or "",
                 "confidence": f"{u.confidence:.2f}",
-                "topic": u.topic or "",
+                "topic": TOPICS.get(u.topic or "", u.topic or ""),
             }
             for u in board.unanswered
         ]

@@ -6,7 +6,7 @@ import asyncio
 
 from aiohttp import web
 from sqlalchemy import or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
@@ -18,6 +18,7 @@ from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
 from feedback.web.csv_export import csv_response, separator
+from feedback.web.labels import ACTORS, CHANNELS, FEEDBACK_LABELS, history_line
 from feedback.web.params import local_day
 
 routes = web.RouteTableDef()
@@ -81,20 +82,48 @@ def sees_personal_data(viewer: dict, assignee: str | None) -> bool:
     return viewer["role"] == "admin" or (assignee is not None and assignee == viewer["username"])
 
 
+def display_names(session: Session) -> dict[str, str]:
+    """Every account's username → display name (assignees are stored by username)."""
+    return {
+        user.username: user.display_name or user.username
+        for user in session.exec(select(StaffUser)).all()
+    }
+
+
+def _active_staff(session: Session) -> list[tuple[str, str]]:
+    """(username, display name) of the active accounts, for assignee lists."""
+    users = session.exec(select(StaffUser).where(StaffUser.active)).all()
+    return [(u.username, u.display_name or u.username) for u in users]
+
+
 def _list(
     store: Store, filters: dict[str, str], viewer: dict, limit: int
-) -> tuple[list[dict], list[str]]:
+) -> tuple[list[dict], list[tuple[str, str]], dict[str, str]]:
     with store.session() as session:
         items = session.exec(_query(filters).limit(limit)).all()
-        staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
-    return [_row(i, sees_personal_data(viewer, i.assignee)) for i in items], list(staff)
+        staff, names = _active_staff(session), display_names(session)
+    rows = [_row(i, sees_personal_data(viewer, i.assignee)) for i in items]
+    for row in rows:
+        row["assignee_name"] = names.get(row["assignee"], row["assignee"])
+    return rows, staff, names
+
+
+def _in_words(row: dict) -> dict:
+    """A row as the CSV shows it: kinds, states, channels and assignees in Vietnamese."""
+    return {
+        **row,
+        "category": FEEDBACK_LABELS.get(row["category"], row["category"]),
+        "status": FEEDBACK_LABELS.get(row["status"], row["status"]),
+        "channel": CHANNELS.get(row["channel"], row["channel"]),
+        "assignee": row["assignee_name"],
+    }
 
 
 @routes.get("/staff/feedback")
 @require()
 async def feedback_list(request: web.Request) -> web.Response:
     filters = _filters(request)
-    rows, staff = await asyncio.to_thread(
+    rows, staff, _ = await asyncio.to_thread(
         _list, request.app[STAFF].store, filters, request[USER], 500
     )
     return await page(
@@ -115,10 +144,11 @@ async def feedback_list(request: web.Request) -> web.Response:
 async def feedback_csv(request: web.Request) -> web.Response:
     """The filtered list as CSV (UTF-8 with BOM for spreadsheet programs); phone numbers are
     masked unless the user is an admin or the item is assigned to them."""
-    rows, _ = await asyncio.to_thread(
+    rows, _, _ = await asyncio.to_thread(
         _list, request.app[STAFF].store, _filters(request), request[USER], 100_000
     )
-    return csv_response("gop-y", CSV_COLUMNS, rows, separator(request))
+    shown = [_in_words(row) for row in rows]
+    return csv_response("gop-y", CSV_COLUMNS, shown, separator(request))
 
 
 def _detail(store: Store, ticket: str, viewer: dict) -> dict:
@@ -131,18 +161,18 @@ def _detail(store: Store, ticket: str, viewer: dict) -> dict:
             .where(col(FeedbackEvent.feedback_id) == item.id)
             .order_by(col(FeedbackEvent.id))
         ).all()
-        staff = session.exec(select(StaffUser.username).where(StaffUser.active)).all()
+        staff, names = _active_staff(session), display_names(session)
         history = [
             {
                 "at": local_time(e.created_at),
-                "actor": e.actor,
-                "action": e.action,
-                "detail": e.detail,
+                "actor": ACTORS.get(e.actor, names.get(e.actor, e.actor)),
+                "line": history_line(e.action, e.detail or "", names),
             }
             for e in events
         ]
     shown = _row(item, sees_personal_data(viewer, item.assignee))
-    return {"item": shown, "history": history, "staff": list(staff)}
+    shown["assignee_name"] = names.get(shown["assignee"], shown["assignee"])
+    return {"item": shown, "history": history, "staff": staff}
 
 
 @routes.get("/staff/feedback/{ticket}")
@@ -171,7 +201,7 @@ async def feedback_update(request: web.Request) -> web.StreamResponse:
     due = str(form.get("due_date") or "")
     assignee = str(form["assignee"]) if "assignee" in form else None
     if assignee and not await asyncio.to_thread(_is_staff, request.app[STAFF].store, assignee):
-        raise web.HTTPBadRequest(text=f"no active staff account {assignee!r}")
+        raise web.HTTPBadRequest(text=f"Không có tài khoản cán bộ đang dùng {assignee!r}.")
     try:
         await asyncio.to_thread(
             request.app[STAFF].desk.update_feedback,
