@@ -34,6 +34,7 @@ class ConversationState:
     place_options: list[str] = field(default_factory=list)  # unit codes offered to choose from
     feedback: FeedbackDraft | None = None
     recent: list[float] = field(default_factory=list)  # when the latest messages came (flood)
+    acknowledged_at: float = 0.0  # when the bot last said "passed on to staff" (epoch seconds)
 
     def note_message(self, now: float, window: float, limit: int) -> int:
         """Record a message at ``now``; how many came in the last ``window`` seconds, this one

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
+
+from bot.conversation.office_hours import (
+    DEFAULT_TIMEZONE,
+    OfficeHours,
+    parse_days,
+    parse_holidays,
+    parse_spans,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is read
     frame_ancestors: tuple[str, ...] = ()  # sites that may embed the web chat in a frame
     encoder_queue: int = 2  # questions encoded at once in a worker; more go lexical-only
+    office_hours: OfficeHours = field(default_factory=OfficeHours)  # when staff answer
 
     @property
     def cache_dir(self) -> Path:
@@ -118,6 +127,7 @@ class Settings:
             trusted_proxies=_words(env.get("MOTCUA_TRUSTED_PROXIES")),
             frame_ancestors=_words(env.get("MOTCUA_FRAME_ANCESTORS")),
             encoder_queue=int(env.get("MOTCUA_ENCODER_QUEUE", "2")),
+            office_hours=_office_hours(env),
         )
 
     def channel_modes(self) -> dict[str, str]:
@@ -136,6 +146,17 @@ class Settings:
                 "a platform is partly configured; set or unset together: missing "
                 + ", ".join(self.missing)
             )
+
+
+def _office_hours(env: dict[str, str]) -> OfficeHours:
+    """Working days, hours, time zone and public holidays (``MOTCUA_OFFICE_*``,
+    ``MOTCUA_HOLIDAYS``); the defaults are the centres' hours."""
+    return OfficeHours(
+        timezone=env.get("MOTCUA_OFFICE_TIMEZONE") or DEFAULT_TIMEZONE,
+        days=parse_days(env.get("MOTCUA_OFFICE_DAYS") or "1-5"),
+        spans=parse_spans(env.get("MOTCUA_OFFICE_HOURS") or "7:30-11:30,13:30-17:00"),
+        holidays=parse_holidays(env.get("MOTCUA_HOLIDAYS", "")),
+    )
 
 
 def _words(raw: str | None) -> tuple[str, ...]:

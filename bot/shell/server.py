@@ -246,7 +246,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
         return sender.parts(reply) if sender is not None else [reply]
 
     lease = timedelta(seconds=settings.lease_seconds)
-    engine = Engine(retriever, store)
+    engine = Engine(retriever, store, office_hours=settings.office_hours)
     outbox = OutboxWorker(
         store, senders, metrics, settings.retry_cap_seconds, lease, journal=app[JOURNAL]
     )
