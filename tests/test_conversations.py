@@ -127,7 +127,6 @@ def test_feedback_flow_gives_a_ticket_the_citizen_can_track(chat, engine):
 
 def test_feedback_survives_a_restart_in_the_middle(chat, engine, hybrid_retriever):
     chat.say("góp ý")
-    chat.press("fb:cat:feedback")
     chat.say("Nên có thêm chỗ để xe máy cho người dân đến làm thủ tục")
     restarted = Chat(Engine(hybrid_retriever, engine.store))  # a new process on the same store
     restarted.say("Trần Thị B")

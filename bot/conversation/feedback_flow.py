@@ -40,12 +40,14 @@ def _category_name(lang: str, category: str) -> str:
 
 def start(state: ConversationState, category: str | None, text: str) -> list[Reply]:
     """Begin the flow; a long first message ("phản ánh: cán bộ …") becomes the content. The
-    citizen picks the kind with buttons unless they named a complaint or recommendation
-    ("góp ý" is what people call all three, so it settles nothing)."""
-    chosen = category if category in ("complaint", "recommendation") else None
+    citizen picks the kind with buttons unless they named it; in a long message "góp ý" is
+    what people call all three kinds, so there it settles nothing."""
+    long = bool(category) and len(text.split()) > 4
+    vague = category == "feedback" and long
+    chosen = None if vague else category
     draft = FeedbackDraft(category=chosen)
     state.feedback = draft
-    if category and len(text.split()) > 4:
+    if long:
         draft.content = text.strip()[:4000]
     if chosen is None:
         return [_ask_category(state.language)]
