@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +19,8 @@ _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TICKET_RE = re.compile(r"\bGY[-\s]?([2-9A-HJKMNP-Z]{6})\b", re.IGNORECASE)
 CATEGORIES = ("feedback", "complaint", "recommendation")
 STATUSES = ("new", "assigned", "in_progress", "resolved", "rejected")
+FINAL_STATUSES = ("resolved", "rejected")
+ANSWER = "answer"  # the history action holding the staff answer sent to the citizen
 
 
 def new_ticket_code() -> str:
@@ -69,6 +73,47 @@ def create_feedback(
 
 def find_by_ticket(session: Session, ticket: str) -> FeedbackItem | None:
     return session.exec(select(FeedbackItem).where(col(FeedbackItem.ticket) == ticket)).first()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How an item was settled, read from its history: the staff answer sent to the citizen,
+    when it was resolved or rejected and by whom (empty while it is open)."""
+
+    answer: str = ""
+    at: datetime | None = None
+    by: str = ""
+
+
+def outcomes(session: Session, ids: Iterable[int]) -> dict[int, Outcome]:
+    """The :class:`Outcome` of each item in ``ids`` (items without history are left out)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    events = session.exec(
+        select(FeedbackEvent)
+        .where(
+            col(FeedbackEvent.feedback_id).in_(wanted),
+            col(FeedbackEvent.action).in_((ANSWER, "status")),
+        )
+        .order_by(col(FeedbackEvent.created_at), col(FeedbackEvent.id))
+    ).all()
+    found: dict[int, Outcome] = {}
+    for event in events:
+        now = found.get(event.feedback_id, Outcome())
+        if event.action == ANSWER:
+            now = Outcome(event.detail, now.at, now.by)
+        elif event.detail in FINAL_STATUSES:
+            now = Outcome(now.answer, event.created_at, event.actor)
+        else:  # reopened: neither settled nor answered any more
+            now = Outcome()
+        found[event.feedback_id] = now
+    return found
+
+
+def outcome(session: Session, item: FeedbackItem) -> Outcome:
+    """The :class:`Outcome` of one item."""
+    return outcomes(session, [item.id]).get(item.id, Outcome()) if item.id else Outcome()
 
 
 STATUS_REFUSALS_PER_DAY = 5  # wrong last-4-digit guesses on one ticket before digits stop counting

@@ -155,4 +155,6 @@ async def test_control_characters_in_staff_replies_reach_the_citizen_cleaned(any
         await browser.close()
     zalo = rig.standins.zalo
     await eventually(lambda: "em là Lan" in zalo.texts("z-staff-nul")[-1])
-    assert zalo.texts("z-staff-nul")[-1] == "Chào anh, em là Lan"
+    assert (
+        zalo.texts("z-staff-nul")[-1] == "Cán bộ Lan: Chào anh, em là Lan"
+    )  # labelled with who speaks

@@ -84,9 +84,11 @@ def test_out_of_scope_topic_is_referred(chat):
     assert "Nhà trường" in chat.text
 
 
-def test_escalation_silences_the_bot_until_staff_hand_back(chat, engine):
+def test_escalation_quiets_the_bot_until_staff_hand_back(chat, engine):
     chat.say("gặp nhân viên")
     assert "0204.3531.111" in chat.text
+    chat.say("alo, có ai không?")
+    assert "đã chuyển tin nhắn cho cán bộ" in chat.text  # a note, not an answer
     assert chat.say("alo, có ai không?") == []
     with engine.store.session() as session:
         case = session.exec(select(EscalationCase)).one()
@@ -96,8 +98,9 @@ def test_escalation_silences_the_bot_until_staff_hand_back(chat, engine):
     with engine.store.session() as session:
         outbox = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         case = session.get(EscalationCase, case.id)
-    assert [(o.channel, o.user_id) for o in outbox] == [("zalo", "citizen-1")] * 2
-    assert "Chào anh" in outbox[0].body and "Trợ lý tự động" in outbox[1].body
+    assert [(o.channel, o.user_id) for o in outbox] == [("zalo", "citizen-1")] * 3
+    assert "đã tham gia" in outbox[0].body
+    assert "Chào anh" in outbox[1].body and "Trợ lý tự động" in outbox[2].body
     assert (case.status, case.assignee) == ("closed", "staff-lan")
     chat.say("đăng ký tạm trú")
     assert "Đăng ký tạm trú" in chat.text

@@ -1,5 +1,6 @@
-"""When the bot may call staff in by itself (after repeated unanswered questions): only for a
-message with words the catalogue knows, and at most ``AUTO_CASES_PER_HOUR`` such cases per
+"""When the bot may call staff in by itself (after repeated unanswered questions): only for
+misses with words the catalogue knows (the engine counts only such misses, so keyboard mashing
+or a line of unknown words never brings a case), and at most ``AUTO_CASES_PER_HOUR`` such cases per
 channel an hour (counted in the store, so across workers). A flood of nonsense or of unique
 long messages from throw-away sessions can then no longer fill the staff inbox; citizens who
 ask for a person ("gặp nhân viên") are never limited."""

@@ -25,10 +25,12 @@ from bot.conversation import (
     dossier_flow,
     feedback_flow,
     follow_ups,
+    language,
     place_replies,
 )
 from bot.conversation.intents import Recognised, recognise
-from bot.conversation.phrases import HOTLINE, OFFICE_HOURS, say
+from bot.conversation.office_hours import OfficeHours
+from bot.conversation.phrases import HOTLINE, say
 from bot.conversation.state import ConversationState
 from feedback import escalations, insights
 from feedback.conversations import (
@@ -43,7 +45,6 @@ from feedback.conversations import (
 from feedback.store import DeferredWrites, Store
 from knowledge.communes import Commune, CommuneDirectory, Place, bac_ninh
 from knowledge.facets import Facet
-from knowledge.query import guess_language
 from knowledge.retriever import Hit, Retriever, SearchResult
 from knowledge.text import fold
 
@@ -51,6 +52,8 @@ MAX_FAILURES = 2  # consecutive unanswered questions before staff are called in
 FLOOD_WINDOW = timedelta(seconds=60)
 FLOOD_LIMIT = 20  # messages a citizen may send in FLOOD_WINDOW before the bot slows them down
 SEARCH_CHARS = 1000  # the most of one message the retriever reads (all of it is stored)
+WAITING_CONFIDENCE = 0.6  # while staff have a case, only clear procedure questions are answered
+ACK_INTERVAL = timedelta(minutes=5)  # while staff have a case: one "passed on" note per interval
 
 AfterTurn = Callable[[Session, LockedConversation, list[Reply]], None]
 
@@ -75,12 +78,24 @@ class Engine:
         communes: CommuneDirectory | None = None,
         flood_limit: int = FLOOD_LIMIT,
         dossiers: DossierSource | None = None,
+        office_hours: OfficeHours | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.retriever = retriever
         self.store = store
         self.communes = communes or bac_ninh()
         self.flood_limit = flood_limit
         self.dossiers = dossiers  # the province's dossier system (None: not connected)
+        self.office_hours = office_hours or OfficeHours()
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def staff_when(self, lang: str) -> str:
+        """When staff will reply, said truthfully: soon in office hours, else the next opening
+        ("sáng thứ Hai 7:30")."""
+        now = self.clock()
+        if self.office_hours.is_open(now):
+            return say(lang, "staff_soon")
+        return say(lang, "staff_at", when=self.office_hours.when_words(now, lang))
 
     def handle(self, incoming: Incoming, after: AfterTurn | None = None) -> list[Reply]:
         """Handle one citizen message; returns the replies to send (none for a redelivery, a
@@ -162,8 +177,6 @@ class Engine:
         ):
             return []  # the platform delivered this message again
         state = ConversationState.from_json(conversation.state)
-        if conversation.mode == "escalated":
-            return []  # staff are answering; the message waits in their inbox
         recent = state.note_message(time.time(), FLOOD_WINDOW.total_seconds(), self.flood_limit)
         if recent > self.flood_limit:
             # Stored, not answered: one polite notice per window, then silence.
@@ -171,9 +184,9 @@ class Engine:
             replies = notice if recent == self.flood_limit + 1 else []
         else:
             state.turns += 1
-            replies = _Turn(
-                self, session, conversation, state, incoming, recognised, search, dossier
-            ).respond()
+            work = _Turn(self, session, conversation, state, incoming, recognised, search, dossier)
+            waiting = conversation.mode == "escalated"  # staff have it; the inbox shows all
+            replies = work.respond_waiting() if waiting else work.respond()
         conversation.state = state.to_json()
         conversation.language = state.language
         for reply in replies:
@@ -232,12 +245,36 @@ class _Turn:
             )
         return self._on_intent(recognised)
 
+    def respond_waiting(self) -> list[Reply]:
+        """A message while staff have the conversation: a procedure question is still
+        answered (staff see it in the case); anything else gets a short note that it was passed
+        on, at most one per :data:`ACK_INTERVAL`."""
+        self._follow_language()
+        kind = (self.payload or "").partition(":")[0]
+        if kind in ("pick", "docs") and self.payload:
+            handled = self._on_payload(self.payload)
+            if handled is not None:
+                return handled
+        recognised = self.recognised
+        if recognised.intent == "status" or (recognised.intent == "choice" and self.state.choices):
+            return self._on_intent(recognised)
+        search = self.search
+        if (
+            recognised.intent == "question"
+            and search is not None
+            and search.query.concepts
+            and search.decision in ("answer", "choose")
+            and (search.facets or search.confidence >= WAITING_CONFIDENCE)
+        ):
+            return self._question()
+        now = self.engine.clock().timestamp()
+        if now - self.state.acknowledged_at < ACK_INTERVAL.total_seconds():
+            return []
+        self.state.acknowledged_at = now
+        return [Reply(say(self.lang, "waiting_ack", when=self.engine.staff_when(self.lang)))]
+
     def _follow_language(self) -> None:
-        words = self.folded.split()
-        if len(words) >= 2 or self.folded in ("hello", "hi", "hey", "help", "thanks"):
-            self.state.language = guess_language(self.text)
-        elif self.text and any(ord(c) > 127 and c.isalpha() for c in self.text):
-            self.state.language = "vi"
+        self.state.language = language.follow(self.text, self.state.language)
 
     def _on_payload(self, payload: str) -> list[Reply] | None:
         if payload.startswith("fb:") and self.state.feedback is not None:
@@ -283,6 +320,7 @@ class _Turn:
             return feedback_flow.start(self.state, recognised.category, self.text)
         if intent == "status":
             ticket = recognised.ticket
+            self.state.failures = 0  # a lookup is never a miss, and it helped
             return [
                 feedback_flow.status_reply(
                     self.session, self.lang, ticket, self.conversation, self.text
@@ -449,7 +487,8 @@ class _Turn:
                     (Button(say(self.lang, "ask_human"), "human"),),
                 )
             ]
-        self.state.failures += 1
+        if auto_cases.recognisable(self.engine.retriever, result):
+            self.state.failures += 1  # only real words the bot missed count towards staff
         channel = self.conversation.channel
         if self.state.failures >= MAX_FAILURES and auto_cases.may_open(
             self.session, self.engine.retriever, channel, result
@@ -468,7 +507,9 @@ class _Turn:
     def _escalate(self, reason: str) -> list[Reply]:
         escalations.open_case(self.session, self.conversation, reason)
         self.state.reset()
-        text = say(self.lang, "escalated", hours=OFFICE_HOURS[self.lang], hotline=HOTLINE)
+        hours = self.engine.office_hours.describe(self.lang)
+        when = self.engine.staff_when(self.lang)
+        text = say(self.lang, "escalated", when=when, hours=hours, hotline=HOTLINE)
         return [Reply(text)]
 
 

@@ -11,7 +11,14 @@ from bot.conversation.phrases import say
 from bot.conversation.state import ConversationState, FeedbackDraft
 from feedback.conversations import LockedConversation
 from feedback.safe_text import clean_name
-from feedback.tickets import CATEGORIES, create_feedback, find_by_ticket, may_see_status
+from feedback.tickets import (
+    CATEGORIES,
+    FINAL_STATUSES,
+    create_feedback,
+    find_by_ticket,
+    may_see_status,
+    outcome,
+)
 
 _PHONE_RE = re.compile(r"^(?:\+?84|0)(?:\d[\s.-]?){8,9}\d$")
 _SKIP_WORDS = {"bo qua", "khong", "ko", "skip", "no", "k", "-", "khong co"}
@@ -32,18 +39,29 @@ def _category_name(lang: str, category: str) -> str:
 
 
 def start(state: ConversationState, category: str | None, text: str) -> list[Reply]:
-    """Begin the flow; a long first message ("phản ánh: cán bộ …") becomes the content."""
-    draft = FeedbackDraft(category=category)
+    """Begin the flow; a long first message ("phản ánh: cán bộ …") becomes the content. The
+    citizen picks the kind with buttons unless they named it; in a long message "góp ý" is
+    what people call all three kinds, so there it settles nothing."""
+    long = bool(category) and len(text.split()) > 4
+    vague = category == "feedback" and long
+    chosen = None if vague else category
+    draft = FeedbackDraft(category=chosen)
     state.feedback = draft
-    words = text.split()
-    if category and len(words) > 4:
-        draft.content = text.strip()
+    if long:
+        draft.content = text.strip()[:4000]
+    if chosen is None:
+        return [_ask_category(state.language)]
+    return [_after_category(state.language, draft)]
+
+
+def _after_category(lang: str, draft: FeedbackDraft) -> Reply:
+    """The next question once the kind is known: the content, or the name when the first
+    message already said what happened."""
+    if draft.content:
         draft.step = "name"
-        return [_ask_name(state.language)]
-    if category:
-        draft.step = "content"
-        return [_ask_content(state.language, category)]
-    return [_ask_category(state.language)]
+        return _ask_name(lang)
+    draft.step = "content"
+    return _ask_content(lang, draft.category or "feedback")
 
 
 def _ask_category(lang: str) -> Reply:
@@ -106,8 +124,8 @@ def step(
         chosen = chosen or _category_from_text(folded)
         if chosen not in CATEGORIES:
             return [_ask_category(lang)]
-        draft.category, draft.step = chosen, "content"
-        return [_ask_content(lang, chosen)]
+        draft.category = chosen
+        return [_after_category(lang, draft)]
     if draft.step == "content":
         if len(text.split()) < MIN_CONTENT_WORDS:
             return [Reply(say(lang, "feedback_short"))]
@@ -179,13 +197,15 @@ def status_reply(
     if not may_see_status(session, item, channel, user_id, text):
         key = "status_private" if item.phone else "status_private_no_phone"
         return Reply(say(lang, key, ticket=item.ticket))
-    return Reply(
-        say(
-            lang,
-            "status",
-            ticket=item.ticket,
-            category=_category_name(lang, item.category),
-            status=say(lang, f"status_{item.status}"),
-            created=item.created_at.strftime("%d/%m/%Y"),
-        )
+    text = say(
+        lang,
+        "status",
+        ticket=item.ticket,
+        category=_category_name(lang, item.category),
+        status=say(lang, f"status_{item.status}"),
+        created=item.created_at.strftime("%d/%m/%Y"),
     )
+    answer = outcome(session, item).answer if item.status in FINAL_STATUSES else ""
+    if answer:
+        text += "\n" + say(lang, "status_answer", answer=answer)
+    return Reply(text)

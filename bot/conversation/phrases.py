@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 HOTLINE = "0204.3531.111"
-OFFICE_HOURS = {
-    "vi": "Thứ Hai – Thứ Sáu, 7h30–11h30 và 13h30–17h00",
-    "en": "Monday to Friday, 7:30–11:30 and 13:30–17:00",
-}
 
 _TEXTS: dict[str, dict[str, str]] = {
     "vi": {
@@ -33,14 +29,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "referral": "Việc này không thuộc thủ tục tại bộ phận một cửa. Bạn liên hệ: {where}.",
         "escalated": (
-            "Mình đã chuyển cuộc trò chuyện cho cán bộ tổng đài, cán bộ sẽ trả lời bạn ngay "
-            "tại đây. Giờ làm việc: {hours}. Cần gấp, bạn gọi đường dây nóng {hotline}."
+            "Mình đã chuyển cuộc trò chuyện cho cán bộ tổng đài. {when} Giờ làm việc: {hours}. "
+            "Cần gấp, bạn gọi đường dây nóng {hotline}."
         ),
+        "staff_soon": "Cán bộ sẽ trả lời bạn tại đây, bạn vui lòng chờ ít phút.",
+        "staff_at": "Bây giờ là ngoài giờ làm việc; cán bộ sẽ trả lời bạn tại đây vào {when}.",
+        "waiting_ack": (
+            "Mình đã chuyển tin nhắn cho cán bộ. {when} Trong lúc chờ, bạn vẫn có thể hỏi mình "
+            "về thủ tục."
+        ),
+        "staff_joined": "{staff} đã tham gia cuộc trò chuyện và sẽ trả lời bạn.",
+        "staff_label": "Cán bộ {name}",
+        "status_answer": "Trả lời của cán bộ: {answer}",
         "auto_escalated": "Mình chưa giúp được bạn, nên đã mời cán bộ hỗ trợ.",
-        "handed_back": "Cán bộ đã kết thúc hỗ trợ. Trợ lý tự động tiếp tục giúp bạn nhé.",
+        "handed_back": "{staff} đã kết thúc hỗ trợ. Trợ lý tự động tiếp tục giúp bạn nhé.",
         "case_closed": (
-            "Cán bộ đã đóng yêu cầu hỗ trợ này. Khi cần, bạn cứ nhắn tiếp: trợ lý tự động trả lời"
-            " ngay, và bạn có thể yêu cầu gặp cán bộ bất cứ lúc nào."
+            "{staff} đã đóng yêu cầu hỗ trợ này. Khi cần, bạn cứ nhắn tiếp: trợ lý tự động trả"
+            " lời ngay, và bạn có thể yêu cầu gặp cán bộ bất cứ lúc nào."
         ),
         "ask_human": "Gặp cán bộ",
         "rate_question": "Thông tin này có hữu ích không?",
@@ -62,7 +67,11 @@ _TEXTS: dict[str, dict[str, str]] = {
             "của UBND {commune})."
         ),
         "no_topic": "Bạn đang hỏi về thủ tục nào? Bạn cho mình biết tên việc cần làm nhé.",
-        "feedback_category": "Bạn muốn gửi nội dung gì?",
+        "feedback_category": (
+            "Bạn chọn loại nội dung giúp mình:\n• Góp ý: đề xuất để phục vụ tốt hơn\n"
+            "• Phản ánh: việc chưa đúng, chậm trễ, thái độ phục vụ\n"
+            "• Kiến nghị: đề nghị cơ quan xem xét, giải quyết một việc"
+        ),
         "cat_feedback": "Góp ý",
         "cat_complaint": "Phản ánh",
         "cat_recommendation": "Kiến nghị",
@@ -133,14 +142,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "referral": "This isn't handled at the one-stop desk. Please contact: {where}.",
         "escalated": (
-            "I've passed this conversation to our hotline staff; they will reply here. Office "
-            "hours: {hours}. For urgent matters call {hotline}."
+            "I've passed this conversation to our hotline staff. {when} Office hours: {hours}. "
+            "For urgent matters call {hotline}."
         ),
+        "staff_soon": "A staff member will reply here; please allow a few minutes.",
+        "staff_at": "It is outside office hours now; a staff member will reply here from {when}.",
+        "waiting_ack": (
+            "I've passed your message to the staff. {when} Meanwhile you can still ask me about "
+            "procedures."
+        ),
+        "staff_joined": "{staff} has joined the conversation and will reply to you.",
+        "staff_label": "Staff member {name}",
+        "status_answer": "Staff answer: {answer}",
         "auto_escalated": "I couldn't help, so I've asked a staff member to step in.",
-        "handed_back": "The staff member has finished. The assistant is back to help you.",
+        "handed_back": "{staff} has finished. The assistant is back to help you.",
         "case_closed": (
-            "Staff have closed this support request. You can write again any time: the assistant"
-            " answers straight away, and you can ask for staff again whenever you need."
+            "{staff} has closed this support request. You can write again any time: the"
+            " assistant answers straight away, and you can ask for staff again whenever you need."
         ),
         "ask_human": "Talk to staff",
         "rate_question": "Was this helpful?",
@@ -165,7 +183,11 @@ _TEXTS: dict[str, dict[str, str]] = {
             "of the {commune} People's Committee)."
         ),
         "no_topic": "Which procedure are you asking about? Tell me what you need to do.",
-        "feedback_category": "What would you like to send?",
+        "feedback_category": (
+            "Which kind is it?\n• Feedback: an idea to serve people better\n"
+            "• Complaint: something wrong, a delay, how you were treated\n"
+            "• Recommendation: asking the authorities to consider or settle a matter"
+        ),
         "cat_feedback": "Feedback",
         "cat_complaint": "Complaint",
         "cat_recommendation": "Recommendation",

@@ -49,6 +49,7 @@ class ConversationState:
     dossier_verified: str | None = None  # the receipt code the citizen proved theirs
     dossier_stage: str = ""  # its stage when looked up
     dossier_wrong: list[str] = field(default_factory=list)  # days of wrong owner checks
+    acknowledged_at: float = 0.0  # when the bot last said "passed on to staff" (epoch seconds)
 
     def note_message(self, now: float, window: float, limit: int) -> int:
         """Record a message at ``now``; how many came in the last ``window`` seconds, this one

@@ -1,6 +1,8 @@
 """What hotline staff and admins do to conversations and feedback, with the citizen told on
 their own channel: each message to a citizen is written to the outbox in the same transaction
-as the change it reports."""
+as the change it reports. The citizen always knows who is speaking: staff replies carry the
+staff member's display name ("Cán bộ Lan: …"), and joining, closing and handing back are
+announced."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from feedback import escalations
 from feedback.conversations import log_message
 from feedback.models import Conversation, EscalationCase, FeedbackEvent, FeedbackItem, utcnow
 from feedback.store import Store
-from feedback.tickets import STATUSES, find_by_ticket
+from feedback.tickets import ANSWER, FINAL_STATUSES, STATUSES, find_by_ticket
+from feedback.users import find_user
 
 Split = Callable[[str, Reply], list[Reply]]
 
@@ -39,6 +42,25 @@ class StaffDesk:
         enqueue(session, conversation.channel, conversation.user_id, pieces)
 
     @staticmethod
+    def _speaker(session: Session, username: str, lang: str) -> str:
+        """How the citizen sees a staff member: "Cán bộ Trần Thị Lan" (the display name)."""
+        user = find_user(session, username)
+        name = (user.display_name if user is not None else "") or username
+        return say(lang, "staff_label", name=name)
+
+    def _assign(
+        self, session: Session, case: EscalationCase, conversation: Conversation, staff: str
+    ) -> EscalationCase:
+        """Take the case for ``staff``; the citizen is told when someone new joins."""
+        joined = case.assignee != staff or case.status != "taken"
+        escalations.take_case(session, case, staff)
+        if joined:
+            speaker = self._speaker(session, staff, conversation.language)
+            notice = Reply(say(conversation.language, "staff_joined", staff=speaker))
+            self._send(session, conversation, [notice], "bot")
+        return case
+
+    @staticmethod
     def _case(session: Session, case_id: int) -> tuple[EscalationCase, Conversation]:
         case = session.get(EscalationCase, case_id)
         if case is None:
@@ -49,10 +71,12 @@ class StaffDesk:
 
     def take(self, case_id: int, staff: str) -> EscalationCase:
         with self.store.session() as session:
-            case, _ = self._case(session, case_id)
+            case, conversation = self._case(session, case_id)
             if case.status == "closed":
                 raise ValueError("this case is closed")
-            return escalations.take_case(session, case, staff)
+            taken = self._assign(session, case, conversation, staff)
+        self.wake()
+        return taken
 
     def reply(self, case_id: int, staff: str, text: str) -> None:
         """Send ``text`` to the citizen on their channel (taking the case if still open)."""
@@ -63,8 +87,11 @@ class StaffDesk:
             case, conversation = self._case(session, case_id)
             if case.status == "closed":
                 raise ValueError("this case is closed")
-            escalations.take_case(session, case, case.assignee or staff)
-            self._send(session, conversation, [Reply(text[:4000])], "staff")
+            author = case.assignee or staff
+            if case.status != "taken":
+                self._assign(session, case, conversation, author)
+            speaker = self._speaker(session, staff, conversation.language)
+            self._send(session, conversation, [Reply(f"{speaker}: {text[:4000]}")], "staff")
         self.wake()
 
     def hand_back(self, case_id: int, staff: str) -> None:
@@ -75,7 +102,7 @@ class StaffDesk:
         """Close the case; the citizen is told, in their language, that they can write again."""
         self._close(case_id, staff, tell="case_closed")
 
-    def _close(self, case_id: int, staff: str, tell: str | None) -> None:
+    def _close(self, case_id: int, staff: str, tell: str) -> None:
         with self.store.session() as session:
             case, conversation = self._case(session, case_id)
             case.assignee = case.assignee or staff
@@ -84,8 +111,9 @@ class StaffDesk:
             state.reset()
             conversation.state = state.to_json()
             session.add(conversation)
-            if tell:
-                self._send(session, conversation, [Reply(say(state.language, tell))], "bot")
+            speaker = self._speaker(session, staff, state.language)
+            notice = Reply(say(state.language, tell, staff=speaker))
+            self._send(session, conversation, [notice], "bot")
         self.wake()
 
     def update_feedback(
@@ -106,6 +134,7 @@ class StaffDesk:
             if item is None or item.id is None:
                 raise LookupError(f"no feedback {ticket}")
             events: list[tuple[str, str]] = []
+            item_status_before = item.status
             if assignee is not None and assignee != (item.assignee or ""):
                 item.assignee = assignee or None
                 events.append(("assigned", assignee or "(unassigned)"))
@@ -122,6 +151,9 @@ class StaffDesk:
                 events.append(("status", status))
             if note:
                 events.append(("note", note.strip()[:2000]))
+            answer = (reply_to_citizen or "").strip()[:2000]
+            if answer and status in FINAL_STATUSES and status != item_status_before:
+                events.append((ANSWER, answer))  # kept: the CSV and status lookups repeat it
             if not events:
                 return item
             item.updated_at = utcnow()

@@ -21,4 +21,8 @@ def build_retriever(settings: Settings) -> Retriever:
 
 def build_engine(settings: Settings, retriever: Retriever | None = None) -> Engine:
     """The conversation engine on the configured store (SQLite by default)."""
-    return Engine(retriever or build_retriever(settings), Store(settings.database))
+    return Engine(
+        retriever or build_retriever(settings),
+        Store(settings.database),
+        office_hours=settings.office_hours,
+    )

@@ -7,6 +7,13 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.conversation.office_hours import (
+    DEFAULT_TIMEZONE,
+    OfficeHours,
+    parse_days,
+    parse_holidays,
+    parse_spans,
+)
 from feedback.signin_guard import SignInPolicy
 
 
@@ -73,6 +80,7 @@ class Settings:
     dossier_api_token: str | None = None  # its bearer token
     dossier_timeout_seconds: float = 5.0  # a slower answer counts as "the system is down"
     dossier_watch_seconds: float = 1800.0  # how often a watched dossier is checked
+    office_hours: OfficeHours = field(default_factory=OfficeHours)  # when staff answer
 
     @property
     def cache_dir(self) -> Path:
@@ -129,6 +137,7 @@ class Settings:
             dossier_api_token=env.get("MOTCUA_DOSSIER_API_TOKEN") or None,
             dossier_timeout_seconds=float(env.get("MOTCUA_DOSSIER_TIMEOUT_SECONDS", "5")),
             dossier_watch_seconds=float(env.get("MOTCUA_DOSSIER_WATCH_SECONDS", "1800")),
+            office_hours=_office_hours(env),
         )
 
     def channel_modes(self) -> dict[str, str]:
@@ -147,6 +156,17 @@ class Settings:
                 "a platform is partly configured; set or unset together: missing "
                 + ", ".join(self.missing)
             )
+
+
+def _office_hours(env: dict[str, str]) -> OfficeHours:
+    """Working days, hours, time zone and public holidays (``MOTCUA_OFFICE_*``,
+    ``MOTCUA_HOLIDAYS``); the defaults are the centres' hours."""
+    return OfficeHours(
+        timezone=env.get("MOTCUA_OFFICE_TIMEZONE") or DEFAULT_TIMEZONE,
+        days=parse_days(env.get("MOTCUA_OFFICE_DAYS") or "1-5"),
+        spans=parse_spans(env.get("MOTCUA_OFFICE_HOURS") or "7:30-11:30,13:30-17:00"),
+        holidays=parse_holidays(env.get("MOTCUA_HOLIDAYS", "")),
+    )
 
 
 def _words(raw: str | None) -> tuple[str, ...]:

@@ -255,7 +255,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
             settings.dossier_api_token or "",
             settings.dossier_timeout_seconds,
         )
-    engine = Engine(retriever, store, dossiers=dossiers)
+    engine = Engine(retriever, store, dossiers=dossiers, office_hours=settings.office_hours)
     outbox = OutboxWorker(
         store, senders, metrics, settings.retry_cap_seconds, lease, journal=app[JOURNAL]
     )

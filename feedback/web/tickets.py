@@ -13,7 +13,7 @@ from feedback.models import FeedbackEvent, FeedbackItem, StaffUser
 from feedback.privacy import mask_name, mask_pii
 from feedback.safe_text import clean_name, strip_controls
 from feedback.store import Store
-from feedback.tickets import CATEGORIES, STATUSES
+from feedback.tickets import CATEGORIES, STATUSES, Outcome, outcomes
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
@@ -34,6 +34,9 @@ CSV_COLUMNS = [
     "name",
     "phone",
     "content",
+    "answer",
+    "resolved_at",
+    "resolved_by",
 ]
 
 
@@ -102,9 +105,17 @@ def _list(
     with store.session() as session:
         items = session.exec(_query(filters).limit(limit)).all()
         staff, names = _active_staff(session), display_names(session)
-    rows = [_row(i, sees_personal_data(viewer, i.assignee)) for i in items]
-    for row in rows:
+        settled = outcomes(session, [i.id for i in items if i.id is not None])
+    rows = []
+    for item in items:
+        personal = sees_personal_data(viewer, item.assignee)
+        row = _row(item, personal)
+        done = settled.get(item.id or 0, Outcome())
+        row["answer"] = done.answer if personal else mask_pii(done.answer)
+        row["resolved_at"] = local_time(done.at)
+        row["resolved_by"] = names.get(done.by) or done.by
         row["assignee_name"] = names.get(row["assignee"], row["assignee"])
+        rows.append(row)
     return rows, staff, names
 
 
@@ -135,7 +146,7 @@ async def feedback_list(request: web.Request) -> web.Response:
         request_query=request.query_string,
         statuses=STATUSES,
         categories=CATEGORIES,
-        channels=("zalo", "messenger", "telegram", "web"),
+        channels=("zalo", "messenger", "telegram", "web", "hotline", "counter"),
     )
 
 
