@@ -23,7 +23,14 @@ FEEDBACK_LABELS = {
 }
 ACTORS = {"citizen": "Người dân", "system": "Hệ thống"}
 ROLES = {"staff": "Cán bộ", "admin": "Quản trị"}
-CHANNELS = {"zalo": "Zalo", "messenger": "Messenger", "telegram": "Telegram", "web": "Web"}
+CHANNELS = {
+    "zalo": "Zalo",
+    "messenger": "Messenger",
+    "telegram": "Telegram",
+    "web": "Web",
+    "hotline": "Đường dây nóng",
+    "counter": "Quầy tiếp nhận",
+}
 # A history line: the words before its detail.
 HISTORY = {
     "created": "đã gửi",
