@@ -43,12 +43,10 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         # A handler's own words are shown when they are Vietnamese (not aiohttp's "404: Not
         # Found"); known English reasons are translated.
         detail = DETAILS.get(reason) or (reason if not reason.isascii() else "")
-        if USER not in request:
+        if USER not in request and STAFF in request.app:  # the layout names who is signed in
             session = await get_session(request)
             user = await asyncio.to_thread(
-                signed_in,
-                request.app[STAFF].store if STAFF in request.app else None,
-                session.get("token"),
+                signed_in, request.app[STAFF].store, session.get("token")
             )
             if user is not None:
                 request[USER] = user
