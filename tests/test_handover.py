@@ -254,6 +254,6 @@ async def test_the_feedback_csv_has_the_answer_and_who_resolved_it_when(rig):
     await browser.close()
     assert status == 200
     (row,) = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert row["answer"] == "Đã thêm quầy."
-    assert row["resolved_by"] == "Admin"
-    assert row["resolved_at"][:10] == datetime.now(HANOI).strftime("%d/%m/%Y")
+    assert row["Trả lời người dân"] == "Đã thêm quầy."  # staff read Vietnamese headers
+    assert row["Người giải quyết"] == "Admin"
+    assert row["Ngày giải quyết"][:10] == datetime.now(HANOI).strftime("%d/%m/%Y")
