@@ -17,8 +17,9 @@ from typing import cast
 
 from sqlmodel import Session
 
-from bot.contract.messages import Button, Incoming, Reply
+from bot.contract.messages import Button, Incoming, Reply, attachments_to_json
 from bot.conversation import answers, auto_cases, feedback_flow, follow_ups, place_replies
+from bot.conversation.attachment_replies import attachment_reply
 from bot.conversation.intents import Recognised, recognise
 from bot.conversation.phrases import HOTLINE, OFFICE_HOURS, say
 from bot.conversation.state import ConversationState
@@ -134,8 +135,9 @@ class Engine:
         search: SearchResult | None,
         writes: DeferredWrites,
     ) -> list[Reply]:
+        attached = attachments_to_json(incoming.attachments)
         if not log_incoming(
-            session, conversation, incoming.text, incoming.payload, incoming.message_id
+            session, conversation, incoming.text, incoming.payload, incoming.message_id, attached
         ):
             return []  # the platform delivered this message again
         state = ConversationState.from_json(conversation.state)
@@ -148,9 +150,13 @@ class Engine:
             replies = notice if recent == self.flood_limit + 1 else []
         else:
             state.turns += 1
-            replies = _Turn(
-                self, session, conversation, state, incoming, recognised, search
-            ).respond()
+            replies = []
+            if incoming.text.strip() or incoming.payload or not incoming.attachments:
+                replies = _Turn(
+                    self, session, conversation, state, incoming, recognised, search
+                ).respond()
+            if incoming.attachments:  # what the bot can't read is acknowledged, kept for staff
+                replies = [attachment_reply(incoming.attachments, state.language), *replies]
         conversation.state = state.to_json()
         conversation.language = state.language
         for reply in replies:
