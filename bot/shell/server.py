@@ -261,6 +261,8 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
             desk,
             retriever.catalogue,
             client_address=ClientAddress(settings.trusted_proxies),
+            telegram_api=settings.telegram.api_base.rstrip("/") if settings.telegram else "",
+            telegram_token=settings.telegram.token if settings.telegram else "",
         ),
     )
     poll = settings.poll_seconds

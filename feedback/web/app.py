@@ -13,7 +13,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from feedback.web import auth, cases, dashboard, tickets
+from feedback.web import attachments, auth, cases, dashboard, tickets
 from feedback.web.context import STAFF, StaffContext
 
 PREFIX = "/staff"
@@ -34,7 +34,7 @@ def staff_web(data_dir: Path, session_key: str | None, secure_cookie: bool) -> w
     auth.install_sessions(app, auth.session_key(data_dir, session_key), secure_cookie)
     # The route tables name full paths (/staff/inbox…); mounted, the prefix comes from the
     # mount point.
-    for table in (auth.routes, cases.routes, tickets.routes, dashboard.routes):
+    for table in (auth.routes, cases.routes, tickets.routes, dashboard.routes, attachments.routes):
         for route in table:
             assert isinstance(route, web.RouteDef) and route.path.startswith(PREFIX)
             path = route.path.removeprefix(PREFIX)

@@ -48,6 +48,9 @@ class StaffContext:
     signin: SignInPolicy = field(default_factory=SignInPolicy)
     # the client's address as the budget reads it (X-Forwarded-For only from trusted proxies)
     client_address: Callable[[web.Request], str] = lambda request: request.remote or ""
+    # the Bot API (base URL, bot token) that resolves a Telegram attachment's file id
+    telegram_api: str = "https://api.telegram.org"
+    telegram_token: str = field(default="", repr=False)
 
     def procedure_name(self, code: str | None) -> str:
         if not code:
