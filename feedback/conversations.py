@@ -141,10 +141,13 @@ def log_incoming(
     text: str,
     payload: str | None,
     platform_message_id: str | None,
+    attachments: str | None = None,
 ) -> bool:
-    """Log a citizen's message; False (and nothing logged) if a message with this platform id
-    was logged before, i.e. the platform delivered it again."""
+    """Log a citizen's message (``attachments`` in their stored JSON form); False (and
+    nothing logged) if a message with this platform id was logged before, i.e. the platform
+    delivered it again."""
     row = _row(conversation, "in", text, "citizen", payload, platform_message_id, None)
+    row["attachments"] = attachments
     insert = insert_ignoring_duplicates(session.get_bind().dialect.name, Message)
     if session.connection().execute(insert, row).first() is None:
         return False
@@ -210,6 +213,7 @@ def _row(
         "payload": payload,
         "platform_message_id": platform_id,
         "procedure_code": code,
+        "attachments": None,
         "created_at": utcnow(),
     }
 

@@ -49,6 +49,8 @@ class Message(SQLModel, table=True):
     author: str = Field(default="citizen", max_length=16)  # citizen | bot | staff
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
     payload: str | None = Field(default=None, max_length=256)
+    # pictures, files, stickers, locations, voice: [[kind, ref, name], …] as JSON
+    attachments: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     platform_message_id: str | None = Field(default=None, max_length=128)
     procedure_code: str | None = Field(default=None, max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -136,6 +138,7 @@ class InboundMessage(SQLModel, table=True):
     platform_message_id: str = Field(max_length=128)
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
     payload: str | None = Field(default=None, max_length=256)
+    attachments: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default="pending", max_length=16, index=True)  # pending | done
     attempts: int = 0
     claimed_until: datetime | None = None

@@ -32,7 +32,7 @@ MESSENGER = {
     "messages_quick_reply.json": ("Thường trú", "TOPIC_THUONG_TRU"),
     "messages_reply_to.json": (..., None),  # the text; the quoted message is not looked up
     "messaging_postbacks.json": ("Đăng ký khai sinh", "PROC_1.001193"),
-    # Attachments carry no text: answered as an empty message (the bot says what it can do).
+    # Attachments carry no text: kept (tests/test_attachments.py) and acknowledged.
     "messages_image_attachment.json": ("", None),
     "messages_file_attachment.json": ("", None),
     "messages_sticker.json": ("", None),
@@ -78,11 +78,11 @@ def test_messenger_batch_reads_every_event_of_every_entry():
 
 ZALO = {
     "user_send_text.json": "Cho tôi hỏi làm giấy khai sinh cần những giấy tờ gì?",
-    # Images (their caption too), stickers, links, locations, files, voice: answered as an
-    # empty message.
-    "user_send_image.json": "",
+    # Images (with their caption), stickers, locations, files, voice: kept and acknowledged
+    # (tests/test_attachments.py); a shared link is its URL as text.
+    "user_send_image.json": "Ảnh CCCD mặt trước",
     "user_send_sticker.json": "",
-    "user_send_link.json": "",
+    "user_send_link.json": "https://dichvucong.example.gov.vn/thu-tuc/1.001193",
     "user_send_location.json": "",
     "user_send_file.json": "",
     "user_send_audio.json": "",
@@ -131,15 +131,17 @@ TELEGRAM = {
     ),
     "update_message_command_start.json": ("/start", None),
     "update_callback_query.json": ("", "topic:thuong_tru"),
-    # An edit of a message already answered, media, places, contacts, and the bot blocked
-    # or unblocked: acknowledged, not answered.
+    # Media, places and contacts: kept with their caption and acknowledged
+    # (tests/test_attachments.py).
+    "update_message_photo.json": ("Giấy chứng sinh của bé", None),
+    "update_message_document.json": ("", None),
+    "update_message_sticker.json": ("", None),
+    "update_message_location.json": ("", None),
+    "update_message_voice.json": ("", None),
+    "update_message_contact.json": ("", None),
+    # An edit of a message already answered, and the bot blocked or unblocked: acknowledged
+    # to Telegram, not answered.
     "update_edited_message.json": None,
-    "update_message_photo.json": None,
-    "update_message_document.json": None,
-    "update_message_sticker.json": None,
-    "update_message_location.json": None,
-    "update_message_voice.json": None,
-    "update_message_contact.json": None,
     "update_my_chat_member_blocked.json": None,
     "update_my_chat_member_unblocked.json": None,
 }

@@ -18,7 +18,7 @@ from typing import cast
 from sqlmodel import Session
 
 from bot.contract.dossiers import DossierSource
-from bot.contract.messages import Button, Incoming, Reply
+from bot.contract.messages import Button, Incoming, Reply, attachments_to_json
 from bot.conversation import (
     answers,
     auto_cases,
@@ -28,6 +28,7 @@ from bot.conversation import (
     language,
     place_replies,
 )
+from bot.conversation.attachment_replies import attachment_reply
 from bot.conversation.intents import Recognised, recognise
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.phrases import HOTLINE, say
@@ -172,8 +173,9 @@ class Engine:
         writes: DeferredWrites,
         dossier: dossier_flow.Lookup | None = None,
     ) -> list[Reply]:
+        attached = attachments_to_json(incoming.attachments)
         if not log_incoming(
-            session, conversation, incoming.text, incoming.payload, incoming.message_id
+            session, conversation, incoming.text, incoming.payload, incoming.message_id, attached
         ):
             return []  # the platform delivered this message again
         state = ConversationState.from_json(conversation.state)
@@ -185,8 +187,14 @@ class Engine:
         else:
             state.turns += 1
             work = _Turn(self, session, conversation, state, incoming, recognised, search, dossier)
-            waiting = conversation.mode == "escalated"  # staff have it; the inbox shows all
-            replies = work.respond_waiting() if waiting else work.respond()
+            if conversation.mode == "escalated":  # staff have it; the inbox shows all
+                replies = work.respond_waiting()
+            else:
+                replies = []
+                if incoming.text.strip() or incoming.payload or not incoming.attachments:
+                    replies = work.respond()
+                if incoming.attachments:  # what the bot can't read is acknowledged, kept for staff
+                    replies = [attachment_reply(incoming.attachments, state.language), *replies]
         conversation.state = state.to_json()
         conversation.language = state.language
         for reply in replies:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session
 
-from bot.contract.messages import Incoming, Reply
+from bot.contract.messages import Incoming, Reply, attachments_from_json, attachments_to_json
 from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from bot.conversation.engine import AfterTurn, Engine, Prepared
 from bot.delivery.batching import Batcher
@@ -84,6 +84,7 @@ def _row(message: Incoming) -> dict:
         "platform_message_id": message.message_id or uuid.uuid4().hex,
         "text": message.text[:4000],
         "payload": (message.payload or None) and message.payload[:256],
+        "attachments": attachments_to_json(message.attachments),
         "status": "pending",
         "attempts": 0,
         "received_at": utcnow(),
@@ -122,7 +123,12 @@ class InboxWorker(QueueWorker):
 
     async def process(self, row: Row) -> None:
         incoming = Incoming(
-            row.channel, row.user_id, row.text, row.payload, row.platform_message_id
+            row.channel,
+            row.user_id,
+            row.text,
+            row.payload,
+            row.platform_message_id,
+            attachments=attachments_from_json(row.attachments),
         )
         started = time.perf_counter()
         try:

@@ -87,9 +87,16 @@ class StandIns:
     def platforms(self, base_url: str) -> tuple[MessengerPlatform, ZaloPlatform, TelegramPlatform]:
         """The platform sides that post signed events to a server at ``base_url``."""
         return (
-            MessengerPlatform(f"{base_url}/webhooks/messenger", self.messenger_config.app_secret),
+            MessengerPlatform(
+                f"{base_url}/webhooks/messenger",
+                self.messenger_config.app_secret,
+                media_base=self.messenger_config.api_base,
+            ),
             ZaloPlatform(
-                f"{base_url}/webhooks/zalo", self.zalo_config.app_id, self.zalo_config.oa_secret
+                f"{base_url}/webhooks/zalo",
+                self.zalo_config.app_id,
+                self.zalo_config.oa_secret,
+                media_base=self.zalo_config.api_base,
             ),
             TelegramPlatform(f"{base_url}/webhooks/telegram", self.telegram_config.webhook_secret),
         )

@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.contract.messages import Incoming
+from bot.contract.messages import Attachment, Incoming, geo_ref, web_ref
 from bot.contract.sending import Intake
 from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
 
 CHANNEL = "messenger"
+KINDS = {"image": "image", "video": "video", "audio": "audio", "file": "file"}
+MAX_ATTACHMENTS = 10
 log = logging.getLogger(__name__)
 
 
@@ -57,6 +59,7 @@ def _parse_event(event: dict) -> Incoming | None:
             payload=quick.get("payload"),
             message_id=str(message["mid"]),
             sent_at=sent_at,
+            attachments=attachments(message),
         )
     if "postback" in event:
         postback = event["postback"]
@@ -70,6 +73,25 @@ def _parse_event(event: dict) -> Incoming | None:
             sent_at=sent_at,
         )
     return None
+
+
+def attachments(message: dict) -> tuple[Attachment, ...]:
+    """The pictures, files, voice, video, stickers and locations of one Messenger message
+    (a sticker arrives as an image with a ``sticker_id``; fallbacks and templates are left
+    out)."""
+    found = []
+    for item in (message.get("attachments") or [])[:MAX_ATTACHMENTS]:
+        kind = str(item.get("type", ""))
+        payload = item.get("payload") or {}
+        if kind == "location":
+            place = payload.get("coordinates") or {}
+            found.append(Attachment(kind, geo_ref(place.get("lat"), place.get("long"))))
+        elif kind in KINDS:
+            sticker = kind == "image" and payload.get("sticker_id") is not None
+            found.append(
+                Attachment("sticker" if sticker else KINDS[kind], web_ref(payload.get("url")))
+            )
+    return tuple(found)
 
 
 def routes(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from channels.standin import Faults
+from channels.standin import KIND_FILES, MEDIA_PATH, Faults, serve_media
 
 # Send API limits as Meta documents them.
 TEXT_LIMIT = 2000  # message.text: "UTF-8 and has a 2000 character limit"
@@ -51,6 +51,7 @@ class GraphStandIn:
         app = web.Application()
         app.router.add_post("/me/messages", self.send)
         app.router.add_post("/{version}/me/messages", self.send)
+        app.router.add_get(MEDIA_PATH, serve_media)  # Meta's CDN, for attachments' URLs
         return app
 
     def throttle_next(self, count: int) -> None:
@@ -111,7 +112,34 @@ class MessengerPlatform:
     webhook_url: str
     app_secret: str
     page_id: str = "page-1"
+    media_base: str = ""  # where attachments' URLs point (the Graph stand-in's /media)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def attachment_event(self, user_id: str, kind: str) -> dict:
+        """A message with one attachment as Meta sends it: ``attachments[].type`` image,
+        video, audio, file or location (``payload.coordinates.lat``/``long``), a sticker as
+        an image with a ``sticker_id``, and no ``text``."""
+        body = self.event(user_id)
+        message = body["entry"][0]["messaging"][0]["message"]
+        del message["text"]
+        if kind == "location":
+            item: dict = {
+                "type": "location",
+                "payload": {"coordinates": {"lat": 21.1861, "long": 106.0763}},
+            }
+        else:
+            url = f"{self.media_base}/media/{next(self._ids)}-{KIND_FILES[kind]}"
+            item = {"type": "image" if kind == "sticker" else kind, "payload": {"url": url}}
+            if kind == "sticker":
+                item["payload"]["sticker_id"] = 369239263222822
+                message["sticker_id"] = 369239263222822
+        message["attachments"] = [item]
+        return body
+
+    async def send_attachment(
+        self, session: aiohttp.ClientSession, user_id: str, kind: str
+    ) -> aiohttp.ClientResponse:
+        return await self.post(session, self.attachment_event(user_id, kind))
 
     def event(
         self, user_id: str, text: str = "", payload: str | None = None, mid: str | None = None

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -26,7 +26,7 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.contract.messages import Incoming, Reply
+from bot.contract.messages import Attachment, Incoming, Reply, geo_ref
 from bot.contract.sending import Intake
 from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.base import Outcome, raise_for, split_reply, text_with_links
@@ -62,18 +62,58 @@ def parse_update(data: dict[str, Any]) -> Update:
     return Update.de_json(data)
 
 
+FILE_REF = "tg-file:"  # a Telegram file id, resolved through getFile when staff look
+
+
+def attachments(message: Message) -> tuple[Attachment, ...]:
+    """What a message carries besides text: the largest size of a photo, a document,
+    sticker, voice note, audio, video, location or contact."""
+    found = []
+    if message.photo:
+        found.append(Attachment("image", FILE_REF + message.photo[-1].file_id))
+    if message.document is not None:
+        document = message.document
+        found.append(Attachment("file", FILE_REF + document.file_id, document.file_name or ""))
+    if message.sticker is not None:
+        found.append(Attachment("sticker", FILE_REF + message.sticker.file_id))
+    for kind, media in (
+        ("audio", message.voice),
+        ("audio", message.audio),
+        ("video", message.video),
+        ("video", message.video_note),
+    ):
+        if media is not None:
+            found.append(Attachment(kind, FILE_REF + media.file_id))
+    if message.location is not None:
+        place = message.location
+        found.append(Attachment("location", geo_ref(place.latitude, place.longitude)))
+    if message.contact is not None:
+        contact = message.contact
+        name = " ".join(filter(None, (contact.first_name, contact.last_name)))
+        found.append(Attachment("contact", "", f"{name} {contact.phone_number}".strip()))
+    return tuple(found)
+
+
 def incoming(update: Update) -> Incoming | None:
-    """The citizen message an update carries: a text message (commands included) or an
-    inline-button press. Everything else — edits, photos, documents, stickers, locations,
-    voice, contacts, the bot blocked or unblocked — carries none and is acknowledged unread."""
+    """The citizen message an update carries: a text message (commands included), an
+    inline-button press, or a photo, document, sticker, voice note, location or contact
+    (with its caption). Edits and the bot blocked or unblocked carry none and are
+    acknowledged unread."""
     query = update.callback_query
     if query is not None:
         chat = query.message.chat.id if query.message else query.from_user.id
         return Incoming(CHANNEL, str(chat), "", query.data, f"cb{query.id}")
     message = update.message
-    if message is not None and message.text is not None:
-        chat_id = str(message.chat_id)
-        return Incoming(CHANNEL, chat_id, message.text, None, f"m{chat_id}:{message.message_id}")
+    if message is None:
+        return None
+    chat_id = str(message.chat_id)
+    message_id = f"m{chat_id}:{message.message_id}"
+    if message.text is not None:
+        return Incoming(CHANNEL, chat_id, message.text, None, message_id)
+    attached = attachments(message)
+    if attached:
+        caption = message.caption or ""
+        return Incoming(CHANNEL, chat_id, caption, None, message_id, attachments=attached)
     return None
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from channels.standin import Faults
+from channels.standin import KIND_FILES, SAMPLE_MEDIA, Faults
 
 TEXT_LIMIT = 4096  # sendMessage text: 1-4096 characters
 CALLBACK_DATA_BYTES = 64  # an inline button's callback_data: 1-64 bytes
@@ -60,7 +60,18 @@ class BotApiStandIn:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self.call)
+        app.router.add_get("/file/bot{token}/{path:.+}", self.download)
         return app
+
+    async def download(self, request: web.Request) -> web.Response:
+        """``/file/bot<token>/<file_path>``: the file getFile pointed at."""
+        if request.match_info["token"] != self.token:
+            return tg_error(401, "Unauthorized")
+        extension = request.match_info["path"].rpartition(".")[2]
+        if extension not in SAMPLE_MEDIA:
+            return tg_error(404, "Not Found")
+        body, kind = SAMPLE_MEDIA[extension]
+        return web.Response(body=body, content_type=kind)
 
     def throttle_next(self, count: int, retry_after: int = 1) -> None:
         self.faults.fail_next(
@@ -131,6 +142,16 @@ class BotApiStandIn:
         self.answered_callbacks.append(str(fields["callback_query_id"]))
         return True
 
+    async def _getFile(self, fields: dict) -> dict | web.Response:
+        """A File with its ``file_path``; the stand-in's file ids end in the file's name
+        (``…-photo.png``), so each kind downloads as its sample."""
+        file_id = str(fields["file_id"])
+        name = file_id.rpartition("-")[2]
+        if name.rpartition(".")[2] not in SAMPLE_MEDIA:
+            return tg_error(400, "Bad Request: invalid file_id")
+        unique = file_id[:16]
+        return {"file_id": file_id, "file_unique_id": unique, "file_path": f"files/{name}"}
+
     async def _setWebhook(self, fields: dict) -> bool:
         self.webhook = {"url": fields["url"], "secret_token": fields.get("secret_token")}
         return True
@@ -189,6 +210,48 @@ class TelegramPlatform:
             "message": message,
         }
         return {"update_id": next(self._update_ids), "callback_query": query}
+
+    def attachment_update(self, chat_id: int, kind: str, caption: str = "") -> dict:
+        """A message carrying a photo (an array of sizes, smallest first), document,
+        sticker, voice note, video or location, with an optional caption."""
+        update = self.text_update(chat_id, "")
+        message = update["message"]
+        del message["text"]
+        if caption:
+            message["caption"] = caption
+        if kind == "location":
+            message["location"] = {"latitude": 21.186104, "longitude": 106.076328}
+            return update
+        serial = next(self._message_ids)
+        file_id = f"AgAC{serial:06d}-{KIND_FILES[kind]}"
+        media = {"file_id": file_id, "file_unique_id": f"u{serial}", "file_size": 2048}
+        if kind == "image":
+            small = {**media, "file_id": f"AgAC{serial:06d}s-{KIND_FILES[kind]}"}
+            message["photo"] = [small | {"width": 90, "height": 60}, media | {"width": 480}]
+            message["photo"][1]["height"] = 320
+        elif kind == "file":
+            message["document"] = media | {
+                "file_name": "to-khai.pdf",
+                "mime_type": "application/pdf",
+            }
+        elif kind == "sticker":
+            message["sticker"] = media | {
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        elif kind == "audio":
+            message["voice"] = media | {"duration": 4, "mime_type": "audio/ogg"}
+        elif kind == "video":
+            message["video"] = media | {"width": 320, "height": 240, "duration": 3}
+        return update
+
+    async def send_attachment(
+        self, session: aiohttp.ClientSession, chat_id: int, kind: str, caption: str = ""
+    ) -> aiohttp.ClientResponse:
+        return await self.post(session, self.attachment_update(chat_id, kind, caption))
 
     async def post(
         self, session: aiohttp.ClientSession, update: dict | bytes, secret: str | None = None

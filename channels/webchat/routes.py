@@ -22,6 +22,8 @@ from bot.contract.ratelimit import ClientBudget
 from bot.contract.sending import Intake
 from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.base import split_reply
+from channels.webchat.history import conversation_history
+from channels.webchat.shape import page_message
 from channels.webhook import Rejected, guarded, parse_json
 from feedback.models import OutboxMessage
 from feedback.numbers import MAX_ROW_ID, row_id_or_none
@@ -30,7 +32,8 @@ from feedback.store import Store
 CHANNEL = "web"
 SESSION_RE = re.compile(r"^[0-9a-f]{32}$")
 SESSION_HEADER = "X-Chat-Session"
-STATIC = ("chat.js", "chat.css")
+STATIC = ("chat.js", "chat.css", "favicon.svg")
+KINDS = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 TEXT_LIMIT = 2000
 
 
@@ -97,8 +100,12 @@ def routes(
         name = request.match_info["name"]
         if name not in assets:
             raise web.HTTPNotFound()
-        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        kind = KINDS[name[name.rindex(".") :]]
         return web.Response(text=assets[name], content_type=kind, charset="utf-8")
+
+    @table.get("/favicon.ico")
+    async def favicon(request: web.Request) -> web.Response:
+        return web.Response(text=assets["favicon.svg"], content_type="image/svg+xml")
 
     @table.get("/")
     async def home(request: web.Request) -> web.Response:
@@ -133,17 +140,15 @@ def routes(
             raise Rejected(400, f"after must be a whole number from 0 to {MAX_ROW_ID}")
         # The store is synchronous (and on SQLite takes the writer's lock): off the loop.
         rows = await asyncio.to_thread(_sent_after, intake.store, session, after)
-        messages = []
-        for row in rows:
-            reply = reply_from_json(row.body)
-            messages.append(
-                {
-                    "id": row.id,
-                    "text": reply.text,
-                    "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
-                    "links": [{"title": link.title, "url": link.url} for link in reply.links],
-                }
-            )
+        messages = [page_message(row.id or 0, reply_from_json(row.body)) for row in rows]
         return web.json_response({"messages": messages})
+
+    @table.get("/chat/api/history")
+    @guarded(CHANNEL, metrics)
+    async def get_history(request: web.Request) -> web.Response:
+        """Both sides of the session's conversation, for the page after a reload."""
+        session = _session(request)
+        history = await asyncio.to_thread(conversation_history, intake.store, CHANNEL, session)
+        return web.json_response(history)
 
     return table

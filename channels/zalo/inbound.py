@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
-from bot.contract.messages import Incoming, is_payload
+from bot.contract.messages import Attachment, Incoming, geo_ref, is_payload, web_ref
 from bot.contract.sending import Intake
 from bot.contract.telemetry import NO_TELEMETRY, Telemetry
 from channels.webhook import Rejected, guarded, parse_json, same_secret
@@ -23,6 +23,18 @@ EVENT_WINDOW = timedelta(minutes=10)  # how old a signed event may be (configura
 FUTURE_TOLERANCE = timedelta(minutes=5)  # how far ahead of our clock an event may be
 # Events that are not a citizen writing: our own messages echoed, delivery and seen receipts.
 _IGNORED_PREFIXES = ("oa_send_", "user_received_", "user_seen_", "follow", "unfollow")
+# Zalo's attachment types, as the kinds the contract knows (a shared link stays text).
+KINDS = {
+    "image": "image",
+    "gif": "image",
+    "sticker": "sticker",
+    "file": "file",
+    "audio": "audio",
+    "voice": "audio",
+    "video": "video",
+    "location": "location",
+}
+MAX_ATTACHMENTS = 10
 
 
 def signature(app_id: str, body: bytes, timestamp: str, oa_secret: str) -> str:
@@ -45,9 +57,26 @@ def parse_event(data: dict) -> list[Incoming]:
         if text.startswith(PAYLOAD_MARK) and is_payload(text[1:]):
             return [Incoming(CHANNEL, sender, "", text[1:], message_id, sent_at)]
         return [Incoming(CHANNEL, sender, text, None, message_id, sent_at)]
-    if event.startswith("user_send_"):  # image, sticker, file…: answered as an empty message
-        return [Incoming(CHANNEL, sender, "", None, message_id, sent_at)]
-    return []
+    # image, sticker, file, audio, video, location, link: stored with its caption, if any
+    text = str(message.get("text") or "")[:4000]
+    attached = attachments(message)
+    return [Incoming(CHANNEL, sender, text, None, message_id, sent_at, attached)]
+
+
+def attachments(message: dict) -> tuple[Attachment, ...]:
+    """The pictures, files, stickers, voice, video and locations of one Zalo message (a
+    location as ``geo:<lat>,<lon>``; types Zalo may add later are left out)."""
+    found = []
+    for item in (message.get("attachments") or [])[:MAX_ATTACHMENTS]:
+        kind = KINDS.get(str(item.get("type", "")))
+        payload = item.get("payload") or {}
+        if kind == "location":
+            place = payload.get("coordinates") or {}
+            found.append(Attachment(kind, geo_ref(place.get("latitude"), place.get("longitude"))))
+        elif kind is not None:
+            name = str(payload.get("name") or "")[:200]
+            found.append(Attachment(kind, web_ref(payload.get("url")), name))
+    return tuple(found)
 
 
 def event_age_problem(

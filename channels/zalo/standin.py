@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
-from channels.standin import Faults
+from channels.standin import KIND_FILES, MEDIA_PATH, Faults, serve_media
 
 TEXT_LIMIT = 2000  # consultation message text ("Giới hạn tối đa là 2.000 ký tự")
 TITLE_LIMIT = 100  # a template button's title
@@ -53,6 +53,7 @@ class ZaloApiStandIn:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self.send)
         app.router.add_post("/v4/oa/access_token", self.token)
+        app.router.add_get(MEDIA_PATH, serve_media)  # Zalo's CDN, for attachments' URLs
         return app
 
     def expire_token(self) -> None:
@@ -136,7 +137,33 @@ class ZaloPlatform:
     app_id: str
     oa_secret: str
     oa_id: str = "oa-1"
+    media_base: str = ""  # where attachments' URLs point (the API stand-in's /media)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def attachment_event(self, user_id: str, kind: str, caption: str = "") -> dict:
+        """``user_send_<kind>`` (image, sticker, file, audio, video, location) as Zalo
+        sends it: ``message.attachments[].type`` and ``payload`` (``url``; a file's
+        ``name``, ``size`` and extension as ``type``; a location's ``coordinates`` as
+        strings), an image's caption in ``message.text``."""
+        data = self.event(user_id, caption, event_name=f"user_send_{kind}")
+        if kind == "location":
+            payload: dict = {"coordinates": {"latitude": "21.1861", "longitude": "106.0763"}}
+        else:
+            name = KIND_FILES[kind]
+            payload = {"url": f"{self.media_base}/media/{next(self._ids)}-{name}"}
+            if kind == "file":
+                payload |= {"name": name, "size": "2048", "type": name.rpartition(".")[2]}
+            if kind == "image":
+                payload["thumbnail"] = payload["url"]
+        if not caption:
+            del data["message"]["text"]
+        data["message"]["attachments"] = [{"payload": payload, "type": kind}]
+        return data
+
+    async def send_attachment(
+        self, session: aiohttp.ClientSession, user_id: str, kind: str, caption: str = ""
+    ) -> aiohttp.ClientResponse:
+        return await self.post(session, self.attachment_event(user_id, kind, caption))
 
     def event(
         self, user_id: str, text: str, msg_id: str | None = None, event_name: str = "user_send_text"

@@ -13,7 +13,18 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from feedback.web import accounts, assist, auth, cases, contacts, dashboard, errors, report, tickets
+from feedback.web import (
+    accounts,
+    assist,
+    attachments,
+    auth,
+    cases,
+    contacts,
+    dashboard,
+    errors,
+    report,
+    tickets,
+)
 from feedback.web.context import STAFF, StaffContext
 
 PREFIX = "/staff"
@@ -36,7 +47,7 @@ def staff_web(data_dir: Path, session_key: str | None, secure_cookie: bool) -> w
     # The route tables name full paths (/staff/inbox…); mounted, the prefix comes from the
     # mount point.
     tables = (auth.routes, cases.routes, tickets.routes, dashboard.routes, accounts.routes)
-    for table in (*tables, assist.routes, contacts.routes, report.routes):
+    for table in (*tables, assist.routes, contacts.routes, report.routes, attachments.routes):
         for route in table:
             assert isinstance(route, web.RouteDef) and route.path.startswith(PREFIX)
             path = route.path.removeprefix(PREFIX)

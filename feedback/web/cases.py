@@ -16,6 +16,7 @@ from feedback.models import Conversation, EscalationCase, Message, OutboxMessage
 from feedback.privacy import mask_pii
 from feedback.safe_text import strip_controls
 from feedback.store import Store
+from feedback.web.attachments import attachment_views
 from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
@@ -156,6 +157,7 @@ def _case_view(store: Store, case_id: int, viewer: dict, after: int = 0) -> dict
                 "author": m.author,
                 "text": _shown_text(m, titles, unmasked),
                 "at": local_time(m.created_at, "%H:%M %d/%m/%Y"),
+                "attachments": attachment_views(case_id, m, unmasked),
             }
             for m in shown
         ]

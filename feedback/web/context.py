@@ -55,6 +55,9 @@ class StaffContext:
     # the bot's own retrieval (the server's retriever), for agent assist; blocking: call it
     # on a worker thread
     search: Callable[[str], SearchResult] | None = None
+    # the Bot API (base URL, bot token) that resolves a Telegram attachment's file id
+    telegram_api: str = "https://api.telegram.org"
+    telegram_token: str = field(default="", repr=False)
 
     def procedure_name(self, code: str | None) -> str:
         if not code:

@@ -9,11 +9,30 @@
   }
   let after = 0;
   const log = document.getElementById("log");
+  const urlPattern = /https?:\/\/[^\s<>"]+/g;
+
+  function link(url, title) {
+    const a = document.createElement("a");
+    a.href = url; a.textContent = title; a.target = "_blank"; a.rel = "noopener";
+    return a;
+  }
+
+  // Text with its web addresses as links, built as DOM nodes (never parsed as HTML).
+  function fill(div, text) {
+    let last = 0;
+    for (const match of text.matchAll(urlPattern)) {
+      const url = match[0].replace(/[.,;:!?)\]]+$/, "");
+      div.appendChild(document.createTextNode(text.slice(last, match.index)));
+      div.appendChild(link(url, url));
+      last = match.index + url.length;
+    }
+    div.appendChild(document.createTextNode(text.slice(last)));
+  }
 
   function bubble(text, mine) {
     const div = document.createElement("div");
     div.className = "msg" + (mine ? " mine" : "");
-    div.textContent = text;
+    fill(div, text);
     log.appendChild(div);
     log.scrollTop = log.scrollHeight;
     return div;
@@ -24,9 +43,29 @@
     div.classList.add("notice");
   }
 
+  function reply(m) {
+    const div = bubble(m.text, false);
+    for (const l of m.links) {
+      if (!m.text.includes(l.url)) {
+        div.appendChild(document.createElement("br")); div.appendChild(link(l.url, "↗ " + l.title));
+      }
+    }
+    if (m.buttons.length) {
+      const row = document.createElement("div"); row.className = "buttons";
+      for (const b of m.buttons) {
+        const button = document.createElement("button");
+        button.type = "button"; button.textContent = b.title;
+        button.addEventListener("click", () => send({ payload: b.payload }, b.title));
+        row.appendChild(button);
+      }
+      div.appendChild(row);
+    }
+    log.scrollTop = log.scrollHeight;  // the last reply's buttons in view
+  }
+
   async function send(body, shown) {
     if (shown) bubble(shown, true);
-    body.id = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    if (!body.id) body.id = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     const response = await fetch("/chat/api/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Chat-Session": session },
@@ -47,25 +86,22 @@
     if (!response.ok) return;
     const data = await response.json();
     for (const m of data.messages) {
-      after = Math.max(after, m.id);
-      const div = bubble(m.text, false);
-      if (m.buttons.length) {
-        const row = document.createElement("div"); row.className = "buttons";
-        for (const b of m.buttons) {
-          const button = document.createElement("button");
-          button.type = "button"; button.textContent = b.title;
-          button.addEventListener("click", () => send({ payload: b.payload }, b.title));
-          row.appendChild(button);
-        }
-        div.appendChild(row);
-      }
-      for (const l of m.links) {
-        if (!m.text.includes(l.url)) {
-          const a = document.createElement("a"); a.href = l.url; a.textContent = "↗ " + l.title; a.target = "_blank"; a.rel = "noopener";
-          div.appendChild(document.createElement("br")); div.appendChild(a);
-        }
-      }
+      if (m.id <= after) continue;
+      after = m.id;
+      reply(m);
     }
+  }
+
+  // Both sides of the conversation so far; a new session is greeted.
+  async function restore() {
+    const response = await fetch("/chat/api/history", { headers: { "X-Chat-Session": session } });
+    if (!response.ok) return;
+    const data = await response.json();
+    for (const m of data.messages) {
+      if (m.mine) bubble(m.text, true); else reply(m);
+    }
+    after = Math.max(after, data.after);
+    if (!data.messages.length) await send({ text: "xin chào", id: "greeting" }, null);
   }
 
   document.getElementById("form").addEventListener("submit", (event) => {
@@ -76,6 +112,5 @@
     input.value = "";
     send({ text }, text);
   });
-  setInterval(poll, 1500);
-  poll().then(() => { if (after === 0) send({ text: "xin chào" }, null); });
+  restore().then(() => setInterval(poll, 1500));
 })();

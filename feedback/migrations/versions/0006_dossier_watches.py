@@ -1,7 +1,7 @@
 """dossier watches: citizens told when their dossier changes status
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 13:20:00
 
 One row per citizen and dossier; the watch poller claims due rows (FOR UPDATE SKIP LOCKED on
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
