@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.conversation.phrases import say_from
+
 PORTAL = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html"
 
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -119,8 +121,7 @@ _TEXTS: dict[str, dict[str, str]] = {
 
 def say(lang: str, key: str, **values: str) -> str:
     """The dossier phrase ``key`` in ``lang`` (Vietnamese when the language is unknown)."""
-    table = _TEXTS.get(lang, _TEXTS["vi"])
-    return table[key].format(**values) if values else table[key]
+    return say_from(_TEXTS, lang, key, **values)
 
 
 def status_words(lang: str, status: str) -> str:

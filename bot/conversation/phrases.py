@@ -234,7 +234,13 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def say_from(texts: dict[str, dict[str, str]], lang: str, key: str, **values: str) -> str:
+    """Phrase ``key`` of the book ``texts`` in ``lang`` (Vietnamese when the language is
+    unknown), filled in with ``values``."""
+    table = texts.get(lang, texts["vi"])
+    return table[key].format(**values) if values else table[key]
+
+
 def say(lang: str, key: str, **values: str) -> str:
     """The phrase ``key`` in ``lang`` (Vietnamese when the language is unknown)."""
-    table = _TEXTS.get(lang, _TEXTS["vi"])
-    return table[key].format(**values) if values else table[key]
+    return say_from(_TEXTS, lang, key, **values)
