@@ -24,16 +24,21 @@ from tests.conftest import fresh_postgres
 from tests.test_staff_web import PASSWORD, Browser, escalate, file_feedback, make_user
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def site(request, fast_settings, hybrid_retriever, standins):
-    """The server on each backend."""
-    settings = fast_settings
+async def serve_on_backend(request, settings, retriever, standins):
+    """The server with ``settings`` on the backend the test is parametrised with."""
     if request.param == "postgresql":
         settings = replace(settings, database_url=fresh_postgres(request))
-    server, rig = await start_rig(settings, hybrid_retriever, standins)
+    server, rig = await start_rig(settings, retriever, standins)
     yield rig
     await rig.http.close()
     await server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def site(request, fast_settings, hybrid_retriever, standins):
+    """The server on each backend."""
+    async for rig in serve_on_backend(request, fast_settings, hybrid_retriever, standins):
+        yield rig
 
 
 @pytest.fixture
@@ -161,12 +166,8 @@ async def attempt(browser: Browser, username: str, password: str) -> tuple[int, 
 async def guarded_site(request, fast_settings, hybrid_retriever, standins):
     """The server on each backend, with sign-in delays short enough for a test."""
     settings = replace(fast_settings, signin=FAST)
-    if request.param == "postgresql":
-        settings = replace(settings, database_url=fresh_postgres(request))
-    server, rig = await start_rig(settings, hybrid_retriever, standins)
-    yield rig
-    await rig.http.close()
-    await server.close()
+    async for rig in serve_on_backend(request, settings, hybrid_retriever, standins):
+        yield rig
 
 
 async def test_guessing_is_slowed_then_locked_and_the_owner_is_told(guarded_site):
