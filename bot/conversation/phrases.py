@@ -62,10 +62,6 @@ _TEXTS: dict[str, dict[str, str]] = {
         "place_which_now": "Có nhiều nơi tên {place}. Bạn ở xã, phường nào? Chọn số hoặc bấm nút:",
         "place_noted": "Mình ghi nhận bạn ở {commune}.",
         "place_noted_topic": "Mình ghi nhận bạn ở {commune}. Bạn cần làm thủ tục gì?",
-        "commune_place": (
-            "Bạn nộp hồ sơ tại Trung tâm Phục vụ hành chính công {commune} (bộ phận một cửa "
-            "của UBND {commune})."
-        ),
         "no_topic": "Bạn đang hỏi về thủ tục nào? Bạn cho mình biết tên việc cần làm nhé.",
         "feedback_category": (
             "Bạn chọn loại nội dung giúp mình:\n• Góp ý: đề xuất để phục vụ tốt hơn\n"
@@ -178,10 +174,6 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "place_noted": "Noted: you live in {commune}.",
         "place_noted_topic": "Noted: you live in {commune}. Which procedure can I help with?",
-        "commune_place": (
-            "File at the Public Administration Service Centre of {commune} (the one-stop desk "
-            "of the {commune} People's Committee)."
-        ),
         "no_topic": "Which procedure are you asking about? Tell me what you need to do.",
         "feedback_category": (
             "Which kind is it?\n• Feedback: an idea to serve people better\n"
