@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.actions import ActionHeads, asked_words
 from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
 from knowledge.derived import base_name
@@ -45,6 +46,8 @@ class RetrievalSettings:
     query_cache: int = 4096  # query vectors kept (citizens ask the same things over and over)
     result_cache: int = 4096  # whole searches kept, by the question's exact words
     served_topic: float = 0.6  # coverage a served procedure needs to answer an off-topic question
+    rerank_depth: int = 20  # top candidates re-scored on what the question states
+    action_penalty: float = 0.2  # per unit of action weight a record's name states unasked
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ class Retriever:
                 words = tuple(syllables(alias))
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
+        self.actions = ActionHeads([p.name for p in self.procedures])
         self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
         self._repeated = lru_cache(maxsize=self.settings.result_cache)(self._search)
         self.searches = 0  # counters for /metrics: how often the encoder had to run
@@ -244,6 +248,7 @@ class Retriever:
             fused[doc] += weights.alias_boost * share
         fused /= weights.lexical_weight + dense_weight
         fused[lexical_rel < 0] = -1.0
+        self._rerank(query, fused)
         order = np.argsort(-fused)[: max(k, weights.rule.max_choices)]
         hits = [
             Hit(
@@ -259,6 +264,23 @@ class Retriever:
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
         decision, choices = self._decide(hits, confidence, query)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics)
+
+    def _rerank(self, query: AnalyzedQuery, fused: np.ndarray) -> None:
+        """Re-score the top candidates (in place) on what the question states: a record
+        whose name states an action the question doesn't ("xóa đăng ký …", "đăng ký lại …")
+        falls behind the one of the same object that doesn't."""
+        depth = self.settings.rerank_depth
+        if depth <= 0 or query.language != "vi" or not query.concepts:
+            return
+        top = np.argpartition(-fused, min(depth, fused.size - 1))[:depth]
+        asked = asked_words(
+            [*query.tokens, *query.expanded_tokens, *query.content_tokens],
+            f"{query.text} {query.dense_text}",
+        )
+        penalty = self.settings.action_penalty
+        for doc in top:
+            if fused[doc] > 0:
+                fused[doc] -= penalty * self.actions.unstated(int(doc), asked)
 
     def _served_despite_topic(self, query: AnalyzedQuery, positions: set[int], top: int) -> bool:
         """Whether a question that mentions another agency's topic still asks, in its other
