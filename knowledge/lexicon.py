@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from knowledge.text import syllables
+from knowledge.text import fold, has_diacritics, normalize, syllables
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +22,22 @@ class Expansion:
 class Lexicon:
     """Maps folded phrases (one or more syllables) to catalogue wording."""
 
-    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        entries: dict[tuple[str, ...], tuple[str, ...]],
+        spelt: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self._entries = entries
         self._longest = max((len(key) for key in entries), default=0)
+        # One-word phrases written with accents ("bố"), by folded form: typed with other
+        # accents ("bộ", as in "cán bộ", "bộ hồ sơ") the word is another word.
+        self._spelt = spelt or {}
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
         """Build a lexicon from TSV text (``phrase<TAB>expansion | expansion``)."""
         entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+        spelt: dict[str, set[str]] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -39,7 +47,10 @@ class Lexicon:
             if not sep or not key or not values:
                 raise ValueError(f"lexicon line {number}: expected 'phrase<TAB>expansion'")
             entries[key] = tuple(dict.fromkeys(entries.get(key, ()) + values))
-        return cls(entries)
+            word = normalize(phrase).lower()
+            if len(key) == 1 and has_diacritics(word) and fold(word) == key[0]:
+                spelt.setdefault(key[0], set()).add(word)
+        return cls(entries, {word: frozenset(forms) for word, forms in spelt.items()})
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -47,6 +58,11 @@ class Lexicon:
     def entries(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every (folded phrase, catalogue wordings) pair."""
         return [(" ".join(key), values) for key, values in self._entries.items()]
+
+    def _misspelt(self, word: str, typed: str) -> bool:
+        """Whether ``typed`` (accented) is another word than the one-word phrase ``word``."""
+        forms = self._spelt.get(word)
+        return bool(forms) and has_diacritics(typed) and typed not in forms
 
     def words(self) -> frozenset[str]:
         """The one-syllable phrases the lexicon knows ("cccd", "lltp", "passport")."""
@@ -58,13 +74,17 @@ class Lexicon:
         found += [text for values in self._entries.values() for text in values]
         return found
 
-    def find(self, tokens: list[str]) -> list[Expansion]:
-        """Lexicon phrases in ``tokens`` (folded syllables), longest match first, no overlap."""
+    def find(self, tokens: list[str], typed: list[str] | None = None) -> list[Expansion]:
+        """Lexicon phrases in ``tokens`` (folded syllables), longest match first, no overlap.
+        ``typed``: the same words as the citizen wrote them (lower case), when known: a
+        one-word phrase written with accents matches only its own spelling or none."""
         hits: list[Expansion] = []
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 key = tuple(tokens[i : i + size])
+                if size == 1 and typed is not None and self._misspelt(key[0], typed[i]):
+                    continue
                 if key in self._entries:
                     hits.append(Expansion(i, i + size, " ".join(key), self._entries[key]))
                     i += size

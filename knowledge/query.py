@@ -146,7 +146,9 @@ class QueryAnalyzer:
         concepts: list[Concept] = []
         expansions: list[str] = []
         expanded: list[str] = []
-        hits = {hit.start: hit for hit in self.lexicon.find(repaired)}
+        typed = [w.lower() for w in _WORD_RE.findall(text)]
+        aligned = typed if len(typed) == len(repaired) else None
+        hits = {hit.start: hit for hit in self.lexicon.find(repaired, aligned)}
         position = 0
         while position < len(repaired):
             hit = hits.get(position)
