@@ -248,6 +248,7 @@ class Retriever:
             fused[doc] += weights.alias_boost * share
         fused /= weights.lexical_weight + dense_weight
         fused[lexical_rel < 0] = -1.0
+        plain = fused.copy()
         self._rerank(query, fused)
         order = np.argsort(-fused)[: max(k, weights.rule.max_choices)]
         hits = [
@@ -262,7 +263,10 @@ class Retriever:
         confidence = self._confidence(query, int(order[0]), cosines)
         if topics and not self._served_despite_topic(query, topic_positions, int(order[0])):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
-        decision, choices = self._decide(hits, confidence, query)
+        before_rerank = {
+            hit.procedure.code: float(plain[i]) for hit, i in zip(hits, order, strict=True)
+        }
+        decision, choices = self._decide(hits, confidence, query, before_rerank)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics)
 
     def _rerank(self, query: AnalyzedQuery, fused: np.ndarray) -> None:
@@ -350,10 +354,18 @@ class Retriever:
         return math.sqrt(coverage * closeness)
 
     def _decide(
-        self, hits: list[Hit], confidence: float, query: AnalyzedQuery
+        self,
+        hits: list[Hit],
+        confidence: float,
+        query: AnalyzedQuery,
+        before_rerank: dict[str, float],
     ) -> tuple[Decision, list[Hit]]:
+        """Answer, choose or abstain on the hits in their final order, judged on the scores
+        before :meth:`_rerank` (the scale the thresholds were calibrated on): the action rule
+        changes which record comes first, never how sure the decision is. A record it moved
+        above one that scored higher leads by less than nothing: the citizen chooses."""
         contenders = _unstated_cases_dropped(hits, query) if hits else hits
-        scores = [h.score for h in contenders]
+        scores = [before_rerank[h.procedure.code] for h in contenders]
         rule = self.settings.rule
         decision, offered = decide(
             scores, confidence, rule, query.language, query.narrative_dropped

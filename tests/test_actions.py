@@ -113,3 +113,15 @@ def test_a_name_listing_alternative_actions_matches_either():
 def test_citizens_verbs_for_catalogue_actions_are_in_the_lexicon(typed, expected):
     (hit,) = default_lexicon().find(syllables(typed))
     assert hit.expansions[0] == expected
+
+
+def test_the_rule_changes_the_order_never_how_sure_the_answer_is():
+    # However strong the rule, the record it passed scored higher on the words: the citizen
+    # is shown both rather than told one.
+    strong = RetrievalSettings(action_penalty=1.0)
+    result = Retriever(_catalogue(), encoder=None, settings=strong).search("làm khai tử")
+    assert result.hits[0].procedure.name == "Thủ tục đăng ký khai tử"
+    assert result.hits[0].score - result.hits[1].score > strong.rule.answer_lead
+    assert result.decision == "choose"
+    offered = [hit.procedure.name for hit in result.choices]
+    assert offered[:2] == ["Thủ tục đăng ký khai tử", "Đăng ký lại khai tử"]

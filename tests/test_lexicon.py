@@ -35,3 +35,13 @@ def test_slang_and_english_are_covered():
 def test_malformed_lexicon_line_names_its_number():
     with pytest.raises(ValueError, match="line 2"):
         Lexicon.parse("# comment\nno tab here\n")
+
+
+def test_a_one_word_phrase_typed_with_other_accents_is_another_word():
+    lexicon = default_lexicon()
+    for typed in ("cán bộ xã bảo làm lại", "nộp bộ hồ sơ ở đâu"):
+        words = typed.split()
+        assert not [h for h in lexicon.find(syllables(typed), words) if "cha" in h.expansions]
+    for typed in ("giấy khai sinh không có tên bố", "khai sinh khong co ten bo"):
+        hits = lexicon.find(syllables(typed), typed.split())
+        assert any("cha" in h.expansions for h in hits), typed
