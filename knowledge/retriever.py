@@ -362,10 +362,13 @@ class Retriever:
     ) -> tuple[Decision, list[Hit]]:
         """Answer, choose or abstain on the hits in their final order, judged on the scores
         before :meth:`_rerank` (the scale the thresholds were calibrated on): the action rule
-        changes which record comes first, never how sure the decision is. A record it moved
-        above one that scored higher leads by less than nothing: the citizen chooses."""
+        changes which record comes first, never how sure the decision is: the top's lead is
+        taken over the best-scoring other one, and a record the rule moved above one that
+        scored higher leads by less than nothing, so the citizen chooses."""
         contenders = _unstated_cases_dropped(hits, query) if hits else hits
         scores = [before_rerank[h.procedure.code] for h in contenders]
+        # The top's lead is over the best of the others, wherever the rule put them.
+        scores[1:] = sorted(scores[1:], reverse=True)
         rule = self.settings.rule
         decision, offered = decide(
             scores, confidence, rule, query.language, query.narrative_dropped
