@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from knowledge.derived import base_name
+from knowledge.english import english_stems
 from knowledge.text import fold, normalize
 
 HEAD_WORDS = 3  # the opening words of a name read as its action
@@ -33,9 +34,12 @@ _PREAMBLE = ("thu", "tuc")  # "Thủ tục …" opens many names and says nothin
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
-def _opening(name: str) -> list[str]:
-    words = [word for word, _ in _words(name)]
-    return words[2:] if tuple(words[:2]) == _PREAMBLE else words
+Words = Callable[[str], list[tuple[str, str]]]
+
+
+def _opening(name: str, words: Words) -> list[str]:
+    found = [word for word, _ in words(name)]
+    return found[2:] if tuple(found[:2]) == _PREAMBLE else found
 
 
 def _words(text: str) -> list[tuple[str, str]]:
@@ -43,9 +47,17 @@ def _words(text: str) -> list[tuple[str, str]]:
     return [(fold(w), w) for w in _WORD_RE.findall(normalize(text).lower())]
 
 
-def _heads(name: str) -> list[list[tuple[str, str]]]:
+_ENGLISH_GLUE = frozenset("procedur of for the and or to in on at by with a an".split())
+
+
+def english_words(text: str) -> list[tuple[str, str]]:
+    """(stem, stem) of each content word of an English text (its glue words left out)."""
+    return [(s, s) for s in english_stems(text) if s not in _ENGLISH_GLUE]
+
+
+def _heads(name: str, words: Words) -> list[list[tuple[str, str]]]:
     """The name's action heads, one per alternative it lists before the object."""
-    parts = [_words(part) for part in _ALTERNATIVES.split(base_name(name))]
+    parts = [words(part) for part in _ALTERNATIVES.split(base_name(name))]
     parts = [p for p in parts if p]
     if not parts:
         return [[]]
@@ -77,23 +89,22 @@ def asked_words(folded: Iterable[str], accented_text: str) -> dict[str, frozense
 class ActionHeads:
     """Every record's action heads with each word's action weight (0–1)."""
 
-    def __init__(self, names: Sequence[str]) -> None:
-        distinct = list(dict.fromkeys(" ".join(_opening(n)) for n in names))
+    def __init__(self, names: Sequence[str], words: Words = _words) -> None:
+        distinct = list(dict.fromkeys(" ".join(_opening(n, words)) for n in names))
         everywhere: Counter[str] = Counter()
         leading: Counter[str] = Counter()
         for name in distinct:
             everywhere.update(name.split())
         for name in dict.fromkeys(base_name(n) for n in names):
             for part in _ALTERNATIVES.split(name):
-                words = _opening(part)
-                leading.update(set(words[:HEAD_WORDS]))
+                leading.update(set(_opening(part, words)[:HEAD_WORDS]))
         self.weight = {
             word: min(1.0, (leading[word] + PRIOR * SMOOTHING) / (count + SMOOTHING))
             for word, count in everywhere.items()
             if leading[word]
         }
         self._heads = [
-            [tuple((f, a, self.weight.get(f, 0.0)) for f, a in head) for head in _heads(n)]
+            [tuple((f, a, self.weight.get(f, 0.0)) for f, a in head) for head in _heads(n, words)]
             for n in names
         ]
 

@@ -62,7 +62,7 @@ class Lexicon:
     def _misspelt(self, word: str, typed: str) -> bool:
         """Whether ``typed`` (accented) is another word than the one-word phrase ``word``."""
         forms = self._spelt.get(word)
-        return bool(forms) and has_diacritics(typed) and typed not in forms
+        return forms is not None and has_diacritics(typed) and typed not in forms
 
     def words(self) -> frozenset[str]:
         """The one-syllable phrases the lexicon knows ("cccd", "lltp", "passport")."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.actions import ActionHeads, asked_words
+from knowledge.actions import ActionHeads, asked_words, english_words
 from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
 from knowledge.derived import base_name
@@ -48,6 +48,7 @@ class RetrievalSettings:
     served_topic: float = 0.6  # coverage a served procedure needs to answer an off-topic question
     rerank_depth: int = 20  # top candidates re-scored on what the question states
     action_penalty: float = 0.2  # per unit of action weight a record's name states unasked
+    english_action_penalty: float = 0.1  # the same, read on English names for English questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,9 @@ class Retriever:
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
         self.actions = ActionHeads([p.name for p in self.procedures])
+        self.english_actions = ActionHeads(
+            [self.english.matching_text(i) for i in range(len(self.procedures))], english_words
+        )
         self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
         self._repeated = lru_cache(maxsize=self.settings.result_cache)(self._search)
         self.searches = 0  # counters for /metrics: how often the encoder had to run
@@ -274,17 +278,24 @@ class Retriever:
         whose name states an action the question doesn't ("xóa đăng ký …", "đăng ký lại …")
         falls behind the one of the same object that doesn't."""
         depth = self.settings.rerank_depth
-        if depth <= 0 or query.language != "vi" or not query.concepts:
+        if depth <= 0 or not query.concepts:
             return
-        top = np.argpartition(-fused, min(depth, fused.size - 1))[:depth]
-        asked = asked_words(
-            [*query.tokens, *query.expanded_tokens, *query.content_tokens],
-            f"{query.text} {query.dense_text}",
-        )
         penalty = self.settings.action_penalty
+        if query.language == "vi":
+            actions = self.actions
+            asked = asked_words(
+                [*query.tokens, *query.expanded_tokens, *query.content_tokens],
+                f"{query.text} {query.dense_text}",
+            )
+        else:
+            actions = self.english_actions
+            penalty = self.settings.english_action_penalty
+            surfaces = " ".join([query.text, *(c.surface for c in query.concepts)])
+            asked = asked_words([w for w, _ in english_words(surfaces)], "")
+        top = np.argpartition(-fused, min(depth, fused.size - 1))[:depth]
         for doc in top:
             if fused[doc] > 0:
-                fused[doc] -= penalty * self.actions.unstated(int(doc), asked)
+                fused[doc] -= penalty * actions.unstated(int(doc), asked)
 
     def _served_despite_topic(self, query: AnalyzedQuery, positions: set[int], top: int) -> bool:
         """Whether a question that mentions another agency's topic still asks, in its other

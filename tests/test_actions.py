@@ -100,6 +100,16 @@ def test_a_name_listing_alternative_actions_matches_either():
     assert heads.unstated(0, asked_words(again, "cấp lại giấy phép khai thác thủy sản")) == 0
 
 
+@pytest.mark.parametrize("question", ["register a death", "death registration for my grandfather"])
+def test_an_english_question_is_read_against_the_actions_of_english_names(retriever, question):
+    # "Đăng ký lại khai tử" reads "re-registration of death": "re-" was not asked.
+    assert _top(retriever, question) == "Thủ tục đăng ký khai tử"
+    plain = RetrievalSettings(english_action_penalty=0)
+    assert _top(Retriever(_catalogue(), encoder=None, settings=plain), question) != (
+        "Thủ tục đăng ký khai tử"
+    )
+
+
 @pytest.mark.parametrize(
     "typed, expected",
     [
