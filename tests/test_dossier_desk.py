@@ -164,3 +164,15 @@ async def test_notifications_sent_and_refused_are_counted_and_staff_see_whom_to_
         await manager.close()
         await rig.http.close()
         await server.close()
+
+
+async def test_nobody_signed_out_looks_a_dossier_up_or_sees_the_list(rig):
+    api = rig.standins.dossiers
+    anonymous = Browser(rig)
+    try:
+        for path in (f"/staff/assist?q={api.code(2)}", "/staff/dossiers/unreachable"):
+            status, _, response = await anonymous.get(path)
+            assert status == 302 and "/staff/login" in response.headers["Location"]
+        assert api.lookups == []  # the province system was not asked
+    finally:
+        await anonymous.close()
