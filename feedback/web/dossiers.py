@@ -58,7 +58,7 @@ def _clock(days: int | None) -> str:
 
 def card_view(dossier: Dossier, now: datetime) -> dict:
     """The status card as staff read it out: every step, fees paid or not, the name masked."""
-    status = dossier.status(now)
+    status, days = dossier.status(now), dossier.days_to_due(now)
     current = dossier.current_step
     finished = dossier.stage in ("returned", "rejected")
     return {
@@ -70,8 +70,8 @@ def card_view(dossier: Dossier, now: datetime) -> dict:
         "status_words": status_words("vi", status),
         "received": local_time(dossier.received_at),
         "due": local_time(dossier.due_at, "%d/%m/%Y"),
-        "clock": _clock(dossier.days_to_due(now)),
-        "late": (dossier.days_to_due(now) or 0) < 0,
+        "clock": _clock(days),
+        "late": days is not None and days < 0,
         "current": None
         if current is None or finished
         else {
