@@ -152,6 +152,21 @@ def reschedule(store: Store, watch: DueWatch, failures: int, next_check: datetim
         )
 
 
+def mark_contacted(session: Session, watch_id: int, staff: str) -> bool:
+    """Staff reached the citizen another way: the watch leaves the "couldn't notify" list,
+    with who did it and when kept in its note. False when no such watch waits for a call."""
+    row = session.get(DossierWatch, watch_id)
+    if row is None or row.status != "unreachable":
+        return False
+    now = utcnow()
+    done = f"Đã liên hệ: {staff}, {now:%d/%m/%Y %H:%M} UTC"
+    row.status, row.updated_at = "contacted", now
+    row.note = f"{row.note} · {done}"[-500:] if row.note else done
+    session.add(row)
+    session.commit()
+    return True
+
+
 def unreachable(session: Session) -> list[DossierWatch]:
     """Watches whose citizen could not be told (for the staff)."""
     query = select_models(DossierWatch).where(col(DossierWatch.status) == "unreachable")

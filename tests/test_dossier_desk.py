@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from dataclasses import replace
 from datetime import datetime
 
 from bot.dossiers.standin import owner_phone, server_error
+from feedback.models import DossierWatch
 from feedback.web.common import LOCAL
 from tests.channel_fixtures import eventually, no_blocking, start_rig
 from tests.conftest import fresh_postgres
@@ -160,6 +162,23 @@ async def test_notifications_sent_and_refused_are_counted_and_staff_see_whom_to_
             assert rows["Tin báo không gửi được"] == ["1"]
             assert figures["Tin báo đổi tình trạng đã gửi"] == "1"
             assert figures["Tin báo không gửi được"] == "1"
+
+            # A staff member called the citizen: the row leaves the list, who did it is kept.
+            watch_id = re.search(r"/staff/dossiers/unreachable/(\d+)/contacted", page).group(1)
+            token = await manager.csrf("/staff/dossiers/unreachable")
+            status, _, _ = await manager.post(
+                f"/staff/dossiers/unreachable/{watch_id}/contacted", {"csrf": token}
+            )
+            assert status == 303
+            page = (await manager.get("/staff/dossiers/unreachable"))[1]
+            assert watched not in page and "Không có tin báo nào bị từ chối." in page
+            with rig.runtime.store.session() as session:
+                note = session.get(DossierWatch, int(watch_id)).note
+            assert "Đã liên hệ: admin" in note
+            again = await manager.post(
+                f"/staff/dossiers/unreachable/{watch_id}/contacted", {"csrf": token}
+            )
+            assert again[0] == 404  # already off the list
     finally:
         await manager.close()
         await rig.http.close()

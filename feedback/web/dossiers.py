@@ -19,14 +19,15 @@ from bot.contract.dossiers import (
     status_words,
 )
 from feedback import dossier_events
-from feedback.dossier_watches import unreachable
+from feedback.dossier_watches import mark_contacted, unreachable
 from feedback.models import utcnow
 from feedback.privacy import mask_name
 from feedback.store import Store
-from feedback.web.auth import require
+from feedback.web.auth import USER, require
 from feedback.web.common import local_time, page
 from feedback.web.context import STAFF
 from feedback.web.labels import CHANNELS
+from feedback.web.params import row_id
 
 routes = web.RouteTableDef()
 
@@ -119,6 +120,7 @@ def _unreachable_rows(store: Store) -> list[dict]:
     watches.sort(key=lambda w: w.updated_at, reverse=True)
     return [
         {
+            "id": w.id,
             "channel": CHANNELS.get(w.channel, w.channel),
             "citizen": w.user_id[-6:],
             "code": w.receipt_code,
@@ -135,3 +137,19 @@ def _unreachable_rows(store: Store) -> list[dict]:
 async def unreachable_page(request: web.Request) -> web.Response:
     rows = await asyncio.to_thread(_unreachable_rows, request.app[STAFF].store)
     return await page(request, "dossier_unreachable.html", watches=rows)
+
+
+@routes.post("/staff/dossiers/unreachable/{watch_id:\\d+}/contacted")
+@require()
+async def contacted(request: web.Request) -> web.StreamResponse:
+    """A staff member reached the citizen: the row leaves the list (who and when are kept)."""
+    watch_id = row_id(request.match_info["watch_id"], "watch")
+    staff = request[USER]["username"]
+
+    def mark() -> bool:
+        with request.app[STAFF].store.session() as session:
+            return mark_contacted(session, watch_id, staff)
+
+    if not await asyncio.to_thread(mark):
+        raise web.HTTPNotFound(text="Không có hồ sơ nào đang chờ liên hệ với mã này.")
+    raise web.HTTPSeeOther("/staff/dossiers/unreachable")
