@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feedback.web.labels import TOPICS
 from knowledge.derived import base_name
 from knowledge.off_catalogue import default_descriptions, parse_descriptions
 from knowledge.scope import default_scope_rules
@@ -58,6 +59,12 @@ def test_the_descriptions_name_their_topic_and_the_referrals_exist():
     topics = {topic for topic, _ in descriptions}
     referred = {t for t in topics if default_scope_rules().topic(t).referral}
     assert {"health", "education", "employment", "social_welfare"} <= referred
+
+
+def test_every_topic_has_a_name_on_the_staff_dashboard():
+    """Unanswered questions are listed by topic for admins, in Vietnamese."""
+    named = {topic for topic, _ in default_descriptions()}
+    assert named - set(TOPICS) == set()
 
 
 def test_a_malformed_description_line_is_refused_with_its_number():
