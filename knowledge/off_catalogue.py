@@ -28,6 +28,7 @@ class OffCatalogueMatch:
 
     topic: str
     margin: float
+    votes: int = 1  # how many of the nearest descriptions name this topic
 
 
 def parse_descriptions(text: str) -> list[tuple[str, str]]:
@@ -77,4 +78,4 @@ class OffCatalogue:
         votes = Counter(self.topics[i] for i in order)
         most = max(votes.values())
         topic = next(self.topics[i] for i in order if votes[self.topics[i]] == most)
-        return OffCatalogueMatch(topic, float(cosines[order[0]]) - best_procedure)
+        return OffCatalogueMatch(topic, float(cosines[order[0]]) - best_procedure, most)

@@ -273,8 +273,10 @@ class Retriever:
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics, off)
         if self._off_catalogue(off, coverage):
             assert off is not None
-            topic = [self.scope.topic(off.topic)]
-            return SearchResult(query, hits[:k], "abstain", confidence, [], topic, off)
+            topic = self.scope.topic(off.topic)
+            if off.votes < 2:  # the nearest descriptions disagree: no referral to trust
+                topic = OutOfScopeTopic(off.topic, "")
+            return SearchResult(query, hits[:k], "abstain", confidence, [], [topic], off)
         decision, choices = self._decide(hits, confidence, query)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics, off)
 

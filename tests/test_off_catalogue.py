@@ -6,7 +6,7 @@ import pytest
 
 from feedback.web.labels import TOPICS
 from knowledge.derived import base_name
-from knowledge.off_catalogue import default_descriptions, parse_descriptions
+from knowledge.off_catalogue import OffCatalogue, default_descriptions, parse_descriptions
 from knowledge.scope import default_scope_rules
 
 
@@ -70,3 +70,28 @@ def test_every_topic_has_a_name_on_the_staff_dashboard():
 def test_a_malformed_description_line_is_refused_with_its_number():
     with pytest.raises(ValueError, match="line 2"):
         parse_descriptions("health\tkhám bệnh\nno tab here")
+
+
+def test_the_topic_is_the_one_most_nearby_descriptions_share(encoder, tmp_path):
+    question = encoder.encode_queries(["ngày mai trời có mưa không"])[0]
+    split = OffCatalogue(
+        encoder,
+        tmp_path,
+        (
+            ("a", "Thời tiết hôm nay mưa hay nắng"),
+            ("b", "Dự báo thời tiết ngày mai"),
+            ("c", "Trời mưa to, bão, lũ lụt"),
+        ),
+    )
+    assert split.nearest(question, 0.0).votes == 1  # no two agree: no referral is trusted
+    agreed = OffCatalogue(
+        encoder,
+        tmp_path,
+        (
+            ("rain", "Thời tiết hôm nay mưa hay nắng"),
+            ("rain", "Dự báo thời tiết ngày mai"),
+            ("food", "Món ăn ngon, quán phở"),
+        ),
+    )
+    match = agreed.nearest(question, 0.0)
+    assert (match.topic, match.votes) == ("rain", 2)
