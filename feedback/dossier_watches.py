@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
 from sqlmodel import select as select_models
 
+from feedback import dossier_events
 from feedback.models import DossierWatch, OutboxMessage, table_of, utcnow
 from feedback.store import Store
 
@@ -74,12 +75,12 @@ def claim_due(store: Store, limit: int, lease: timedelta) -> list[DueWatch]:
     with store.session() as session:
         connection = session.connection()
         unreachable = (
-            select(_WATCH.c.id, _OUTBOX.c.last_error)
+            select(_WATCH.c.id, _WATCH.c.channel, _WATCH.c.last_outbox_id, _OUTBOX.c.last_error)
             .join(_OUTBOX, _OUTBOX.c.id == _WATCH.c.last_outbox_id)
             .where(_WATCH.c.status.in_(("active", "closed")), _OUTBOX.c.status == "failed")
             .with_for_update(skip_locked=True, of=_WATCH)
         )
-        for watch_id, error in connection.execute(unreachable).all():
+        for watch_id, channel, outbox_id, error in connection.execute(unreachable).all():
             connection.execute(
                 update(_WATCH)
                 .where(_WATCH.c.id == watch_id)
@@ -89,6 +90,7 @@ def claim_due(store: Store, limit: int, lease: timedelta) -> list[DueWatch]:
                     updated_at=now,
                 )
             )
+            dossier_events.notification_refused(connection, channel, outbox_id)
         due = (
             select(_WATCH)
             .where(
@@ -148,6 +150,21 @@ def reschedule(store: Store, watch: DueWatch, failures: int, next_check: datetim
             .where(_WATCH.c.id == watch.id)
             .values(failures=failures, next_check_at=next_check, claimed_until=None)
         )
+
+
+def mark_contacted(session: Session, watch_id: int, staff: str) -> bool:
+    """Staff reached the citizen another way: the watch leaves the "couldn't notify" list,
+    with who did it and when kept in its note. False when no such watch waits for a call."""
+    row = session.get(DossierWatch, watch_id)
+    if row is None or row.status != "unreachable":
+        return False
+    now = utcnow()
+    done = f"Đã liên hệ: {staff}, {now:%d/%m/%Y %H:%M} UTC"
+    row.status, row.updated_at = "contacted", now
+    row.note = f"{row.note} · {done}"[-500:] if row.note else done
+    session.add(row)
+    session.commit()
+    return True
 
 
 def unreachable(session: Session) -> list[DossierWatch]:

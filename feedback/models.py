@@ -248,3 +248,17 @@ class DossierWatch(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)  # why it is unreachable
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DossierEvent(SQLModel, table=True):
+    """One dossier figure for the province's report, kept when conversations are purged.
+
+    ``kind``: lookup (a status card was shown on ``channel``; ``staff`` for the staff web's
+    agent assist), notified (the watch poller queued a status-change message), unreachable
+    (that message was refused for good: the citizen could not be told)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    channel: str = Field(max_length=32)
+    outbox_id: int | None = Field(default=None, index=True)  # a notification's last message
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -11,9 +11,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, distinct, func
 from sqlmodel import Session, col, select
 
+from feedback import dossier_events
 from feedback.contacts import HELPED_OUTCOMES
 from feedback.models import (
     ContactLog,
+    DossierEvent,
     EscalationCase,
     FeedbackEvent,
     FeedbackItem,
@@ -211,12 +213,28 @@ class FeedbackLine:
 
 
 @dataclass
+class DossierLine:
+    """Dossier status cards shown to citizens per chat channel, lookups by staff in agent
+    assist (apart), and status-change notifications sent and refused."""
+
+    lookups: dict[str, int]
+    staff_lookups: int = 0
+    notified: int = 0
+    unreachable: int = 0
+
+    @property
+    def citizen_lookups(self) -> int:
+        return sum(self.lookups.values())
+
+
+@dataclass
 class ProvinceReport:
     since: datetime
     until: datetime
     channels: list[ChannelLine] = field(default_factory=list)
     feedback: list[FeedbackLine] = field(default_factory=list)
     top_procedures: list[tuple[str, int, int]] = field(default_factory=list)  # code, chat, desk
+    dossiers: DossierLine = field(default_factory=lambda: DossierLine({}))
 
     @property
     def contacts(self) -> int:
@@ -334,6 +352,25 @@ def _top_procedures(
     return [(code, c, d) for code, (c, d) in ranked[:limit]]
 
 
+def _dossier_line(session: Session, since: datetime, until: datetime) -> DossierLine:
+    rows = session.exec(
+        select(DossierEvent.kind, DossierEvent.channel, func.count(col(DossierEvent.id)))
+        .where(col(DossierEvent.created_at) >= since, col(DossierEvent.created_at) <= until)
+        .group_by(col(DossierEvent.kind), col(DossierEvent.channel))
+    ).all()
+    line = DossierLine({channel: 0 for channel in REPORT_CHANNELS if channel not in DESK_CHANNELS})
+    for kind, channel, count in rows:
+        if kind == dossier_events.LOOKUP and channel == dossier_events.STAFF_CHANNEL:
+            line.staff_lookups += count
+        elif kind == dossier_events.LOOKUP:
+            line.lookups[channel] = line.lookups.get(channel, 0) + count
+        elif kind == dossier_events.NOTIFIED:
+            line.notified += count
+        elif kind == dossier_events.UNREACHABLE:
+            line.unreachable += count
+    return line
+
+
 def province_report(
     session: Session, since: datetime, until: datetime, top: int = 10
 ) -> ProvinceReport:
@@ -344,4 +381,5 @@ def province_report(
     report.channels = [found.get(channel, ChannelLine(channel)) for channel in order]
     report.feedback = _feedback_lines(session, since, until)
     report.top_procedures = _top_procedures(session, since, until, top)
+    report.dossiers = _dossier_line(session, since, until)
     return report

@@ -29,6 +29,9 @@ class DecisionRule:
     # A long message read from its request keeps its own words (kinship, places, reasons):
     # less of it is found in any record, so its floor is set apart too.
     abstain_below_long: float = 0.25
+    # A question at least this much nearer (cosine) to a subject the desks don't handle
+    # than to any procedure is told "not found" (knowledge/off_catalogue.py).
+    off_catalogue_margin: float = -0.005
 
 
 def floor_of(rule: DecisionRule, language: str, long_message: bool) -> float:

@@ -25,6 +25,7 @@ from knowledge.english import EnglishNames, english_stems
 from knowledge.facets import Facet
 from knowledge.lexical import BM25Index, terms
 from knowledge.lexicon import Lexicon, default_lexicon
+from knowledge.off_catalogue import OffCatalogue, OffCatalogueMatch
 from knowledge.query import AnalyzedQuery, QueryAnalyzer
 from knowledge.schema import Catalogue, Procedure
 from knowledge.scope import OutOfScopeTopic, ScopeRules, default_scope_rules
@@ -72,6 +73,9 @@ class SearchResult:
     confidence: float
     choices: list[Hit] = field(default_factory=list)
     out_of_scope: list[OutOfScopeTopic] = field(default_factory=list)
+    # how much nearer the question is to a subject the desks don't handle than to any
+    # procedure (knowledge/off_catalogue.py); None when the encoder was not asked
+    off_catalogue: OffCatalogueMatch | None = None
 
     @property
     def facets(self) -> list[Facet]:
@@ -159,9 +163,11 @@ class Retriever:
         self.searches = 0  # counters for /metrics: how often the encoder had to run
         self.encoder_calls = 0
         self.embeddings: np.ndarray | None = None
+        self.off_catalogue: OffCatalogue | None = None
         if encoder is not None:
             passages = [_dense_text(p) for p in self.procedures]
             self.embeddings = cached_passage_embeddings(encoder, passages, cache_dir)
+            self.off_catalogue = OffCatalogue(encoder, cache_dir)
 
     def __len__(self) -> int:
         return len(self.procedures)
@@ -215,7 +221,11 @@ class Retriever:
             return result
         cosines = self._cosines(query.dense_text).copy()
         cosines[mask] = -1.0
-        return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions)
+        off = None
+        if self.off_catalogue is not None:
+            vector = self._query_vector(query.dense_text)
+            off = self.off_catalogue.nearest(vector, float(cosines.max()))
+        return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions, off)
 
     def _decisive(self, result: SearchResult) -> bool:
         margin = self.settings.skip_dense_margin
@@ -239,6 +249,7 @@ class Retriever:
         k: int,
         topics: list[OutOfScopeTopic],
         topic_positions: set[int],
+        off: OffCatalogueMatch | None = None,
     ) -> SearchResult:
         weights = self.settings
         dense_rel = np.zeros_like(lexical_rel)
@@ -264,14 +275,31 @@ class Retriever:
             )
             for i in order
         ]
-        confidence = self._confidence(query, int(order[0]), cosines)
-        if topics and not self._served_despite_topic(query, topic_positions, int(order[0])):
-            return SearchResult(query, hits[:k], "abstain", confidence, [], topics)
+        top = int(order[0])
+        coverage = self.coverage(query, top)
+        cosine = float(cosines[top]) if cosines is not None else None
+        confidence = self._confidence(coverage, cosine)
+        if topics and not self._served_despite_topic(query, topic_positions, top):
+            return SearchResult(query, hits[:k], "abstain", confidence, [], topics, off)
+        if self._off_catalogue(off, coverage):
+            assert off is not None
+            topic = self.scope.topic(off.topic)
+            if off.votes < 2:  # the nearest descriptions disagree: no referral to trust
+                topic = OutOfScopeTopic(off.topic, "")
+            return SearchResult(query, hits[:k], "abstain", confidence, [], [topic], off)
         before_rerank = {
             hit.procedure.code: float(plain[i]) for hit, i in zip(hits, order, strict=True)
         }
         decision, choices = self._decide(hits, confidence, query, before_rerank)
-        return SearchResult(query, hits[:k], decision, confidence, choices, topics)
+        return SearchResult(query, hits[:k], decision, confidence, choices, topics, off)
+
+    def _off_catalogue(self, off: OffCatalogueMatch | None, coverage: float) -> bool:
+        """Whether the question is about a subject the desks don't handle: nearer to it than
+        to any procedure by the calibrated margin, and not every one of its concepts found
+        in the top procedure (a question the catalogue words in full is never sent away)."""
+        if off is None or coverage >= 0.99:
+            return False
+        return off.margin >= self.settings.rule.off_catalogue_margin
 
     def _rerank(self, query: AnalyzedQuery, fused: np.ndarray) -> None:
         """Re-score the top candidates (in place) on what the question states: a record
@@ -356,12 +384,13 @@ class Retriever:
             covered += weight * share
         return covered / total if total else 0.0
 
-    def _confidence(self, query: AnalyzedQuery, top: int, cosines: np.ndarray | None) -> float:
-        coverage = self.coverage(query, top)
-        if cosines is None:
+    @staticmethod
+    def _confidence(coverage: float, cosine: float | None) -> float:
+        """√(coverage × closeness) of the top procedure; the coverage alone without an encoder."""
+        if cosine is None:
             return coverage
         # With e5, unrelated Vietnamese texts score a cosine near 0.80 and paraphrases 0.92.
-        closeness = float(np.clip((cosines[top] - 0.80) / 0.12, 0.0, 1.0))
+        closeness = float(np.clip((cosine - 0.80) / 0.12, 0.0, 1.0))
         return math.sqrt(coverage * closeness)
 
     def _decide(

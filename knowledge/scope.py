@@ -43,6 +43,10 @@ class ScopeRules:
                 topics[topic] = OutOfScopeTopic(topic, referral)
         return cls(Lexicon(entries), topics)
 
+    def topic(self, name: str) -> OutOfScopeTopic:
+        """The topic called ``name``, with its referral when the rules give one."""
+        return self._topics.get(name) or OutOfScopeTopic(name, "")
+
     def find(self, tokens: list[str]) -> tuple[list[OutOfScopeTopic], set[int]]:
         """Out-of-scope topics mentioned in ``tokens`` (in order, without repeats) and the
         token positions their phrases occupy."""

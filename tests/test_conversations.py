@@ -84,6 +84,14 @@ def test_out_of_scope_topic_is_referred(chat):
     assert "Nhà trường" in chat.text
 
 
+def test_a_question_about_a_subject_no_procedure_covers_gets_no_list_of_procedures(chat):
+    """Worded without any phrase of the out-of-scope list: the subject is recognised by
+    meaning, and the citizen is told where to go rather than offered unrelated procedures."""
+    chat.say("bé nhà em 5 tuổi, muốn xin vào trường tiểu học gần nhà thì làm sao")
+    assert "Nhà trường" in chat.text
+    assert "Bạn đang hỏi thủ tục nào" not in chat.text
+
+
 def test_escalation_quiets_the_bot_until_staff_hand_back(chat, engine):
     chat.say("gặp nhân viên")
     assert "0204.3531.111" in chat.text

@@ -1,12 +1,21 @@
 """The hotline and counter desk in a real browser (Playwright driving Debian's chromium): agent
-assist shows the bot's answer card, and a call is logged from it in a few clicks."""
+assist shows the bot's answer card, and a call is logged from it in a few clicks; a receipt
+code typed on a phone shows the dossier's status card."""
 
 from __future__ import annotations
 
+import os
+
 from sqlmodel import select
 
+from bot.dossiers.standin import owner_phone
 from feedback.models import ContactLog, FeedbackItem
 from tests.test_browser import page, sign_in  # noqa: F401  (the browser fixture)
+from tests.test_staff_pages import (  # noqa: F401  (the phone-sized browser)
+    PHONE,
+    SCREENSHOTS,
+    phone,
+)
 from tests.test_staff_web import make_user
 
 
@@ -97,3 +106,36 @@ async def test_staff_log_a_call_from_the_search_and_read_out_the_ticket(rig, pag
         item.id,
     )
     assert problems == [f"400 {rig.url}/staff/contacts"]  # the refused first try only
+
+
+async def test_a_receipt_code_typed_on_a_phone_shows_the_dossier_status(rig, phone):  # noqa: F811
+    problems = watch_for_problems(phone)
+    api = rig.standins.dossiers
+    code = api.code(3)  # waiting for papers
+    agency, rest = code.split("-", 1)
+    make_user(rig, "lan", "staff")
+    await sign_in(phone, rig.url, "lan")
+    await phone.get_by_role("link", name="Tra cứu thủ tục").click()
+    await phone.fill("input[name=q]", f"{agency.replace('.', '').lower()}-{rest}")
+    await phone.get_by_role("button", name="Tìm").click()
+    card = phone.locator(f'#dossier[data-code="{code}"]')
+    await card.wait_for()
+    assert "đang chờ bạn bổ sung giấy tờ" in await phone.locator("#dossier-status").inner_text()
+    due = api.dossiers[code].due_at
+    assert f"{due:%d/%m/%Y}" in await phone.locator("#dossier-due").inner_text()
+    assert "Còn 7 ngày" in await phone.locator("#dossier-due").inner_text()
+    assert "Bộ phận Một cửa" in await phone.locator("#dossier-current").inner_text()
+    text = await card.inner_text()
+    assert "Bản sao hợp đồng thuê địa điểm kinh doanh" in text
+    assert "100.000 đồng, đã nộp" in text
+    assert "N. V. A." in text and "Nguyễn Văn An" not in text
+    assert owner_phone(3)[-4:] not in text
+    assert await phone.locator("#dossier-steps tbody tr").count() == 2
+    # The card fits a phone's width: nothing to scroll sideways.
+    box = await card.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    portal = card.get_by_role("link", name="Tra cứu trên Cổng Dịch vụ công")
+    assert "dichvucong.gov.vn" in (await portal.get_attribute("href") or "")
+    if os.environ.get("MOTCUA_SCREENSHOTS"):
+        await phone.screenshot(path=str(SCREENSHOTS / "staff-dossier-phone.png"), full_page=True)
+    assert problems == []

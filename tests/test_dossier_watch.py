@@ -16,7 +16,8 @@ from bot.dossiers.client import HttpDossierSource
 from bot.dossiers.standin import DossierApiStandIn, owner_phone
 from channels.standin import StandIn
 from feedback import dossier_watches
-from feedback.models import DossierWatch, OutboxMessage
+from feedback.models import DossierWatch, OutboxMessage, utcnow
+from feedback.stats import province_report
 from feedback.store import Store
 from tests.channel_fixtures import eventually, no_blocking, start_rig
 from tests.conftest import Chat, fresh_postgres
@@ -60,6 +61,7 @@ async def _look_up_and_watch(engine: Engine, api, user: str, number: int) -> Cha
 
 
 async def test_one_message_per_change_and_stop(hybrid_retriever, store, api):
+    started = utcnow()
     engine = Engine(hybrid_retriever, store, dossiers=_source(api))
     citizen = await _look_up_and_watch(engine, api, "z-1", 2)
     watcher = DossierWatcher(store, _source(api), _no_split, interval=timedelta(0))
@@ -75,6 +77,9 @@ async def test_one_message_per_change_and_stop(hybrid_retriever, store, api):
     api.advance(api.code(2))  # result ready -> returned
     await watcher.poll_once()
     assert len(_notifications(store, "z-1")) == 1
+    with store.session() as session:  # the province report's figures
+        figures = province_report(session, started, utcnow()).dossiers
+    assert (figures.lookups["zalo"], figures.notified, figures.unreachable) == (1, 1, 0)
 
 
 async def test_a_finished_dossier_closes_its_watch(hybrid_retriever, store, api):

@@ -130,7 +130,7 @@ def test_facets_are_detected_and_not_read_as_content(hybrid_retriever):
     "question",
     [
         "hôm nay trời có mưa không",
-        "What time does the service centre open on Saturday?",
+        "Can you recommend a nice hotel near the lake for the weekend?",
     ],
 )
 def test_out_of_scope_questions_are_not_guessed(hybrid_retriever, question):

@@ -37,7 +37,7 @@ from feedback.users import add_user, authenticate
 def test_migrations_record_the_schema_version(store):
     with store.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0007"  # the newest migration (0007_contact_log)
+    assert version == "0008"  # the newest migration (0008_dossier_events)
 
 
 def test_phone_and_id_numbers_are_masked():

@@ -35,6 +35,37 @@ STAGES: tuple[Stage, ...] = (
     "rejected",
 )
 OPEN_STAGES = ("received", "in_progress")  # the clock runs; past the due date they are late
+PENDING_STAGES = ("received", "in_progress", "waiting_papers", "paused")  # not yet decided
+PORTAL = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html"  # the national lookup page
+
+# Each status in plain words, as the chat card and the staff web say it.
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "received": "mới tiếp nhận, chưa chuyển xử lý",
+        "in_progress": "đang được xử lý",
+        "waiting_papers": "đang chờ bạn bổ sung giấy tờ",
+        "paused": "tạm dừng xử lý",
+        "result_ready": "đã có kết quả, mời bạn nhận",
+        "returned": "đã trả kết quả",
+        "overdue": "đang xử lý nhưng đã trễ hạn",
+        "rejected": "bị từ chối (không được tiếp nhận hoặc dừng giải quyết)",
+    },
+    "en": {
+        "received": "just received, not yet passed on for processing",
+        "in_progress": "being processed",
+        "waiting_papers": "waiting for you to bring more papers",
+        "paused": "on hold",
+        "result_ready": "done: the result is ready for you",
+        "returned": "done: the result has been handed over",
+        "overdue": "still being processed, and past its due date",
+        "rejected": "refused (not accepted, or stopped after review)",
+    },
+}
+
+
+def status_words(lang: str, status: str) -> str:
+    """``status`` (a stage or ``overdue``) in plain words (Vietnamese for an unknown language)."""
+    return STATUS_WORDS.get(lang, STATUS_WORDS["vi"])[status]
 
 
 class DossierNotFound(Exception):
@@ -80,6 +111,13 @@ class Dossier:
         if self.stage in OPEN_STAGES and self.due_at is not None and now > self.due_at:
             return "overdue"
         return self.stage
+
+    def days_to_due(self, now: datetime) -> int | None:
+        """Days from today to the due date, Vietnam time (0: due today, negative: that many
+        days late), for a dossier not yet decided; None when finished or without a due date."""
+        if self.due_at is None or self.stage not in PENDING_STAGES:
+            return None
+        return (today_vn(self.due_at) - today_vn(now)).days
 
     @property
     def current_step(self) -> Step | None:

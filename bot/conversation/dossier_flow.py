@@ -50,6 +50,7 @@ class Lookup:
 class Outcome:
     replies: list[Reply]
     escalate: bool = False
+    shown: bool = False  # the status card was shown (counted for the province's report)
 
 
 def fetch(source: DossierSource | None, code: str) -> Lookup:
@@ -111,7 +112,8 @@ def confirm(state: ConversationState, digits: str, lang: str, now: datetime) -> 
         state.dossier_verified = pending.code
         state.dossier_stage = pending.stage
         buttons = (Button(say(lang, "watch_button"), WATCH_PAYLOAD),)
-        return Outcome([Reply(pending.card, buttons, (Link("dichvucong.gov.vn", PORTAL),))])
+        card = Reply(pending.card, buttons, (Link("dichvucong.gov.vn", PORTAL),))
+        return Outcome([card], shown=True)
     state.dossier_wrong.append(today_vn(now).isoformat())
     left = MAX_WRONG - len(state.dossier_wrong)
     if left <= 0:
@@ -156,14 +158,13 @@ def card_text(dossier: Dossier, lang: str, now: datetime) -> str:
     ]
     if dossier.due_at is not None:
         lines.append(say(lang, "due", due=f"{dossier.due_at:%d/%m/%Y}"))
-        if dossier.stage in ("received", "in_progress", "waiting_papers", "paused"):
-            days = (today_vn(dossier.due_at) - today_vn(now)).days
-            if days > 0:
-                lines.append(say(lang, "days_left", days=str(days)))
-            elif days == 0:
-                lines.append(say(lang, "due_today"))
-            else:
-                lines.append(say(lang, "days_late", days=str(-days)))
+        days = dossier.days_to_due(now)
+        if days is not None and days > 0:
+            lines.append(say(lang, "days_left", days=str(days)))
+        elif days == 0:
+            lines.append(say(lang, "due_today"))
+        elif days is not None:
+            lines.append(say(lang, "days_late", days=str(-days)))
     step = dossier.current_step
     if step is not None and dossier.stage not in ("returned", "rejected"):
         since = f"{step.started_at:%d/%m/%Y}"

@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
+from bot.contract.dossiers import PORTAL, status_words
 from bot.conversation.phrases import say_from
 
-PORTAL = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html"
-
-STATUS_WORDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "received": "mới tiếp nhận, chưa chuyển xử lý",
-        "in_progress": "đang được xử lý",
-        "waiting_papers": "đang chờ bạn bổ sung giấy tờ",
-        "paused": "tạm dừng xử lý",
-        "result_ready": "đã có kết quả, mời bạn nhận",
-        "returned": "đã trả kết quả",
-        "overdue": "đang xử lý nhưng đã trễ hạn",
-        "rejected": "bị từ chối (không được tiếp nhận hoặc dừng giải quyết)",
-    },
-    "en": {
-        "received": "just received, not yet passed on for processing",
-        "in_progress": "being processed",
-        "waiting_papers": "waiting for you to bring more papers",
-        "paused": "on hold",
-        "result_ready": "done: the result is ready for you",
-        "returned": "done: the result has been handed over",
-        "overdue": "still being processed, and past its due date",
-        "rejected": "refused (not accepted, or stopped after review)",
-    },
-}
+__all__ = ["PORTAL", "say", "status_words"]  # the words the chat and the staff web share
 
 _TEXTS: dict[str, dict[str, str]] = {
     "vi": {
@@ -122,7 +100,3 @@ _TEXTS: dict[str, dict[str, str]] = {
 def say(lang: str, key: str, **values: str) -> str:
     """The dossier phrase ``key`` in ``lang`` (Vietnamese when the language is unknown)."""
     return say_from(_TEXTS, lang, key, **values)
-
-
-def status_words(lang: str, status: str) -> str:
-    return STATUS_WORDS.get(lang, STATUS_WORDS["vi"])[status]

@@ -33,7 +33,7 @@ from bot.conversation.intents import Recognised, recognise
 from bot.conversation.office_hours import OfficeHours
 from bot.conversation.phrases import HOTLINE, say
 from bot.conversation.state import ConversationState
-from feedback import escalations, insights
+from feedback import dossier_events, escalations, insights
 from feedback.conversations import (
     INSERT_MESSAGE,
     SAVE_CONVERSATION,
@@ -508,6 +508,9 @@ class _Turn:
         return Reply(say(self.lang, "not_found"), (Button(say(self.lang, "ask_human"), "human"),))
 
     def _dossier(self, outcome: dossier_flow.Outcome) -> list[Reply]:
+        if outcome.shown:
+            channel = self.conversation.channel
+            dossier_events.record(self.session.connection(), dossier_events.LOOKUP, channel)
         if outcome.escalate:
             return [*outcome.replies, *self._escalate("dossier_check")]
         return outcome.replies

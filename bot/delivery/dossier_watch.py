@@ -19,6 +19,7 @@ from bot.contract.dossiers import Dossier, DossierNotFound, DossierSource, Dossi
 from bot.contract.messages import Link, Reply
 from bot.conversation.dossier_phrases import PORTAL, say, status_words
 from bot.delivery.outbox import INSERT_OUTBOX, outbox_rows
+from feedback import dossier_events
 from feedback.dossier_watches import DueWatch, claim_due, record_change, reschedule
 from feedback.models import DossierWatch, OutboxMessage, table_of, utcnow
 from feedback.store import Store
@@ -101,3 +102,4 @@ class DossierWatcher:
             connection.execute(
                 _WATCH.update().where(_WATCH.c.id == watch.id).values(last_outbox_id=last)
             )
+            dossier_events.record(connection, dossier_events.NOTIFIED, watch.channel, last)

@@ -272,6 +272,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
             signin=settings.signin,
             client_address=ClientAddress(settings.trusted_proxies),
             search=retriever.search,
+            dossiers=dossiers,
             telegram_api=settings.telegram.api_base.rstrip("/") if settings.telegram else "",
             telegram_token=settings.telegram.token if settings.telegram else "",
         ),

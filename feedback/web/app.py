@@ -21,6 +21,7 @@ from feedback.web import (
     cases,
     contacts,
     dashboard,
+    dossiers,
     errors,
     report,
     tickets,
@@ -47,7 +48,8 @@ def staff_web(data_dir: Path, session_key: str | None, secure_cookie: bool) -> w
     # The route tables name full paths (/staff/inbox…); mounted, the prefix comes from the
     # mount point.
     tables = (auth.routes, cases.routes, tickets.routes, dashboard.routes, accounts.routes)
-    for table in (*tables, assist.routes, contacts.routes, report.routes, attachments.routes):
+    desk = (assist.routes, dossiers.routes, contacts.routes, report.routes, attachments.routes)
+    for table in (*tables, *desk):
         for route in table:
             assert isinstance(route, web.RouteDef) and route.path.startswith(PREFIX)
             path = route.path.removeprefix(PREFIX)

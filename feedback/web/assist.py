@@ -1,6 +1,7 @@
 """Agent assist: hotline and counter staff search as the bot searches and see the answer card
 the bot would send (every facet, the whole document list on demand, the portal link), so a
-caller hears what the chat channels say. Each card leads to logging the contact about it."""
+caller hears what the chat channels say. Each card leads to logging the contact about it.
+A receipt code typed in the same box looks the dossier up instead (:mod:`.dossiers`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.contract.dossiers import find_receipt_code
 from feedback.safe_text import strip_controls
 from feedback.web.auth import require
 from feedback.web.common import page
 from feedback.web.context import STAFF
+from feedback.web.dossiers import StaffLookup, look_up
 from knowledge.answer_card import build_card
 from knowledge.document_list import full_lines
 from knowledge.schema import Procedure
@@ -71,11 +74,18 @@ async def assist_page(request: web.Request) -> web.Response:
     code = request.query.get("code", "").strip()
     view: dict = {"decision": None, "asked": [], "cards": [], "others": []}
     unavailable = staff.search is None
-    if code:
+    receipt = find_receipt_code(query) if query and not code else None
+    dossier: StaffLookup | None = None
+    if receipt:
+        dossier = await asyncio.to_thread(look_up, staff.store, staff.dossiers, receipt)
+        unavailable = False
+    elif code:
         procedure = staff.catalogue.get(code)
         if procedure is None:
             raise web.HTTPNotFound(text=f"Không có thủ tục mã {code[:20]!r} trong danh mục.")
         view = {**view, "decision": "picked", "cards": [card_view(procedure, [])]}
     elif query and staff.search is not None:
         view = await asyncio.to_thread(assist_view, staff.search, query)
-    return await page(request, "assist.html", query=query, unavailable=unavailable, **view)
+    return await page(
+        request, "assist.html", query=query, unavailable=unavailable, dossier=dossier, **view
+    )

@@ -1,6 +1,6 @@
 """What the staff web needs from the running server: the store, the desk that acts on cases
-and feedback, the catalogue (for procedure names) and the bot's search (agent assist). Given
-whole when the server starts."""
+and feedback, the catalogue (for procedure names), the bot's search and the province's
+dossier system (agent assist). Given whole when the server starts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
+from bot.contract.dossiers import DossierSource
 from feedback.signin_guard import SignInPolicy
 from feedback.store import Store
 from knowledge.schema import Catalogue
@@ -55,6 +56,9 @@ class StaffContext:
     # the bot's own retrieval (the server's retriever), for agent assist; blocking: call it
     # on a worker thread
     search: Callable[[str], SearchResult] | None = None
+    # the province's dossier system, for a lookup by receipt code in agent assist (None: not
+    # connected); blocking: call it on a worker thread
+    dossiers: DossierSource | None = None
     # the Bot API (base URL, bot token) that resolves a Telegram attachment's file id
     telegram_api: str = "https://api.telegram.org"
     telegram_token: str = field(default="", repr=False)

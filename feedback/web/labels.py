@@ -69,9 +69,14 @@ CSV_HEADERS = {
 }
 TOPICS = {
     "chit_chat": "Trò chuyện, ngoài chủ đề",
+    "commerce": "Thương mại, điện nước",
+    "defence": "Nghĩa vụ quân sự",
     "education": "Giáo dục, tuyển sinh",
     "employment": "Việc làm, thất nghiệp",
+    "foreign": "Thị thực nước ngoài",
     "health": "Y tế, khám chữa bệnh",
+    "ip": "Sở hữu trí tuệ, nhãn hiệu",
+    "portal": "Tài khoản Cổng Dịch vụ công",
     "health_insurance": "Bảo hiểm y tế",
     "social_insurance": "Bảo hiểm xã hội",
     "social_welfare": "Trợ cấp, bảo trợ xã hội",

@@ -1,6 +1,6 @@
 """The province's report for a chosen period: people helped per channel (chat and the desk),
-feedback by kind against its due dates, top procedures; on screen, as CSV, and as a printable
-page laid out like a monthly report."""
+feedback by kind against its due dates, top procedures, dossier lookups and status-change
+notifications; on screen, as CSV, and as a printable page laid out like a monthly report."""
 
 from __future__ import annotations
 
@@ -92,6 +92,23 @@ def _compute(store: Store, chosen: Period) -> ProvinceReport:
         return province_report(session, since, until)
 
 
+def _dossier_rows(report: ProvinceReport) -> list[dict]:
+    """Section IV, a figure a row: citizens' lookups per chat channel and their sum, staff
+    lookups apart, notifications sent and refused."""
+    line = report.dossiers
+    rows = [
+        {"name": CHANNEL_NAMES.get(channel, channel), "value": count, "kind": "lookup"}
+        for channel, count in line.lookups.items()
+    ]
+    return [
+        *rows,
+        {"name": "Cộng: người dân tra cứu", "value": line.citizen_lookups, "kind": "total"},
+        {"name": "Cán bộ tra cứu giúp người dân", "value": line.staff_lookups, "kind": "staff"},
+        {"name": "Tin báo đổi tình trạng đã gửi", "value": line.notified, "kind": "notified"},
+        {"name": "Tin báo không gửi được", "value": line.unreachable, "kind": "unreachable"},
+    ]
+
+
 def _view(staff: StaffContext, report: ProvinceReport) -> dict:
     return {
         "channels": [
@@ -111,6 +128,7 @@ def _view(staff: StaffContext, report: ProvinceReport) -> dict:
             {"code": code, "name": staff.procedure_name(code), "chat": chat, "desk": desk}
             for code, chat, desk in report.top_procedures
         ],
+        "dossiers": _dossier_rows(report),
     }
 
 
@@ -188,6 +206,12 @@ def csv_rows(chosen: Period, report: ProvinceReport, view: dict) -> list[dict]:
                 "value": entry["chat"] + entry["desk"],
             }
         )
+    dossiers = "Tra cứu hồ sơ, tin báo tình trạng hồ sơ"
+    for entry in view["dossiers"]:
+        indicator = entry["name"]
+        if entry["kind"] == "lookup":
+            indicator = f"{indicator}: lượt tra cứu hồ sơ"
+        rows.append({"section": dossiers, "indicator": indicator, "value": entry["value"]})
     return rows
 
 

@@ -1,0 +1,97 @@
+"""Questions about subjects the desks don't handle get "not found", not a list of procedures."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback.web.labels import TOPICS
+from knowledge.derived import base_name
+from knowledge.off_catalogue import OffCatalogue, default_descriptions, parse_descriptions
+from knowledge.scope import default_scope_rules
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("cuối tuần này ở Bắc Ninh có nắng không hay lại mưa rét", "chit_chat"),
+        ("quán phở nào ở gần chợ ngon mà rẻ vậy mọi người", "chit_chat"),
+        ("bé nhà em 5 tuổi, muốn xin vào trường tiểu học gần nhà thì làm sao", "education"),
+        ("tôi mất việc ở công ty rồi, làm sao nhận tiền hỗ trợ khi không có việc", "employment"),
+        ("Which city should I visit first on a two-week holiday?", "chit_chat"),
+    ],
+)
+def test_a_subject_no_procedure_covers_is_not_answered_with_procedures(
+    hybrid_retriever, question, topic
+):
+    result = hybrid_retriever.search(question)
+    assert result.decision == "abstain"
+    assert result.choices == []
+    assert [t.topic for t in result.out_of_scope] == [topic]
+
+
+def test_a_topic_with_a_referral_brings_it(hybrid_retriever):
+    result = hybrid_retriever.search("tôi mất việc ở công ty rồi, làm sao nhận tiền hỗ trợ")
+    assert result.out_of_scope[0].referral == default_scope_rules().topic("employment").referral
+    assert result.out_of_scope[0].referral  # the citizen is told where to go
+
+
+def test_no_procedure_asked_by_its_own_name_is_sent_away(hybrid_retriever):
+    """Every procedure of the catalogue, asked for by its name the way citizens shorten it
+    (level left out, "thủ tục …", "… cần giấy tờ gì"), is still served."""
+    margin = hybrid_retriever.settings.rule.off_catalogue_margin
+    sent_away = []
+    for procedure in hybrid_retriever.procedures:
+        words = base_name(procedure.name).split()
+        for question in (
+            "thủ tục " + " ".join(words[:8]).lower(),
+            " ".join(words[:6]).lower() + " cần giấy tờ gì",
+        ):
+            result = hybrid_retriever.search(question)
+            off = result.off_catalogue
+            if result.decision == "abstain" and off is not None and off.margin >= margin:
+                sent_away.append(question)
+    assert sent_away == []
+
+
+def test_the_descriptions_name_their_topic_and_the_referrals_exist():
+    descriptions = default_descriptions()
+    assert len(descriptions) >= 40
+    topics = {topic for topic, _ in descriptions}
+    referred = {t for t in topics if default_scope_rules().topic(t).referral}
+    assert {"health", "education", "employment", "social_welfare"} <= referred
+
+
+def test_every_topic_has_a_name_on_the_staff_dashboard():
+    """Unanswered questions are listed by topic for admins, in Vietnamese."""
+    named = {topic for topic, _ in default_descriptions()}
+    assert named - set(TOPICS) == set()
+
+
+def test_a_malformed_description_line_is_refused_with_its_number():
+    with pytest.raises(ValueError, match="line 2"):
+        parse_descriptions("health\tkhám bệnh\nno tab here")
+
+
+def test_the_topic_is_the_one_most_nearby_descriptions_share(encoder, tmp_path):
+    question = encoder.encode_queries(["ngày mai trời có mưa không"])[0]
+    split = OffCatalogue(
+        encoder,
+        tmp_path,
+        (
+            ("a", "Thời tiết hôm nay mưa hay nắng"),
+            ("b", "Dự báo thời tiết ngày mai"),
+            ("c", "Trời mưa to, bão, lũ lụt"),
+        ),
+    )
+    assert split.nearest(question, 0.0).votes == 1  # no two agree: no referral is trusted
+    agreed = OffCatalogue(
+        encoder,
+        tmp_path,
+        (
+            ("rain", "Thời tiết hôm nay mưa hay nắng"),
+            ("rain", "Dự báo thời tiết ngày mai"),
+            ("food", "Món ăn ngon, quán phở"),
+        ),
+    )
+    match = agreed.nearest(question, 0.0)
+    assert (match.topic, match.votes) == ("rain", 2)
