@@ -25,11 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.shell.app import build_retriever  # noqa: E402
 from bot.shell.config import Settings  # noqa: E402
+from knowledge.catalogue_files import load_catalogue  # noqa: E402
 from knowledge.decision import DecisionRule, decide  # noqa: E402
+from knowledge.dense import load_encoder  # noqa: E402
 from knowledge.derived import derived_questions  # noqa: E402
 from knowledge.lexicon import default_lexicon  # noqa: E402
+from knowledge.retriever import Retriever  # noqa: E402
 
 CATALOGUE = ROOT.parent / "shared" / "catalogue" / "dvc-national-2026.jsonl.gz"
 ABSTAIN_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]
@@ -153,7 +155,10 @@ def main() -> int:
         rows = json.loads(args.features.read_text())
     else:
         settings = replace(Settings.from_env(), catalogue=CATALOGUE)
-        retriever = build_retriever(settings)
+        # The encoder unbounded: calibration measures answers, and the server's bound on
+        # long questions a minute would answer some of them lexical-only (or refuse them).
+        catalogue = load_catalogue(settings.active_catalogue())
+        retriever = Retriever(catalogue, load_encoder(settings.encoder), settings.cache_dir)
         position = {p.code: i for i, p in enumerate(retriever.procedures)}
         english = {
             p.code: name
