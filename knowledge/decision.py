@@ -31,7 +31,7 @@ class DecisionRule:
     abstain_below_long: float = 0.25
     # A question at least this much nearer (cosine) to a subject the desks don't handle
     # than to any procedure is told "not found" (knowledge/off_catalogue.py).
-    off_catalogue_margin: float = -0.005
+    off_catalogue_margin: float = 0.0
 
 
 def floor_of(rule: DecisionRule, language: str, long_message: bool) -> float:
