@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from knowledge.text import syllables
 
-FOCUS_ABOVE = 220  # characters: a message this long or shorter is read whole
+FOCUS_ABOVE = 150  # characters: a message this long or shorter is read whole (one sentence
+# of story before the question already makes a message longer: it is narrowed too)
 MAX_FOCUS_WORDS = 48  # the most words the focused request keeps (a fixed budget)
 
 _SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")

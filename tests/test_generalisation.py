@@ -43,6 +43,24 @@ def test_the_request_is_found_inside_a_story_and_the_variant_fact_kept(lexical_r
     assert "bị mất" in focused.text
 
 
+SHORT_STORY = (
+    "Ông nhà tôi mới mất tuần trước ở nhà, tang lễ lo xong xuôi rồi, các cháu ở xa cũng đã về "
+    "đông đủ, giờ nhà chỉ còn mình tôi. "
+    "Cho tôi hỏi đăng ký khai tử thì làm ở đâu ạ?"
+)
+
+
+def test_a_story_of_one_sentence_before_the_question_is_narrowed_too(lexical_retriever):
+    # 150-220 characters: one sentence of story, then the request. The story's words
+    # (funeral, grandchildren) are left out, as in a longer message.
+    assert 150 < len(SHORT_STORY) <= 220
+    focused = focus(SHORT_STORY)
+    assert focused.narrative_dropped
+    assert "khai tử" in focused.text
+    assert "tang lễ" not in focused.text and "các cháu" not in focused.text
+    assert lexical_retriever.analyzer.analyze(SHORT_STORY).narrative_dropped
+
+
 def test_a_short_message_is_read_whole():
     text = "đăng ký khai sinh cho con cần gì"
     assert focus(text).text == text and not focus(text).narrative_dropped
