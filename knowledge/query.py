@@ -41,6 +41,14 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Words of a citizen's family story the catalogue seldom writes, folded: kinship. Never taken
+# for typos ("con gái" is not "còn lại"); they stay content words, since who is concerned can
+# pick a procedure ("khai sinh cho con", "giám hộ cho cháu").
+KINSHIP = frozenset(
+    """
+    gai trai ong ba chau chong vo me bo cha chi co chu bac di cau mo thim duong dau re noi ngoai
+    """.split()
+)
 
 # Courtesies that open or close a question ("cho em hỏi …", "… ạ", "… với ad ơi"), folded.
 # Stripped from the ends of the encoder's text: they don't change what is asked, and without
@@ -115,7 +123,7 @@ class QueryAnalyzer:
         # How citizens ask and what they call things: evidence as good as the catalogue's.
         phrasing = [*facet_cues(), *lexicon.phrases()] * MIN_PAIR
         counts, self._written = speller_tables(accented, corpus, phrasing, cache_dir)
-        self.speller = Speller(counts, STOPWORDS | lexicon.words())
+        self.speller = Speller(counts, STOPWORDS | KINSHIP | lexicon.words())
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         """Analyse one message of any length: a long one is first narrowed to its request

@@ -197,3 +197,13 @@ def test_a_question_asked_again_in_the_same_words_is_not_searched_again(encoder,
     assert retriever.searches == 2  # still counted for /metrics
     other = retriever.search(question + " nhé")  # other words: searched afresh
     assert other is not first and other.hits[0].procedure == first.hits[0].procedure
+
+
+def test_family_words_of_a_story_are_not_taken_for_typos(lexical_retriever):
+    """The catalogue seldom writes "gái" or "cháu": they are still not repaired into the
+    catalogue words that fold alike ("tại", "chữ")."""
+    query = lexical_retriever.analyzer.analyze(
+        "con gái tôi vừa sinh cháu ngoại, làm giấy khai sinh cho cháu ở đâu"
+    )
+    assert "gái" in query.dense_text and query.dense_text.count("cháu") == 2
+    assert query.corrections == {}
