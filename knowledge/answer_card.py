@@ -8,6 +8,7 @@ from datetime import date
 from functools import partial
 
 from knowledge.document_list import DocumentSummary, summarise
+from knowledge.english import shown_english_name
 from knowledge.facets import Facet
 from knowledge.fees import read_fee
 from knowledge.places import place_for
@@ -27,6 +28,7 @@ _LABELS = {
         "place": "Nơi nộp",
         "online": "Nộp trực tuyến",
         "steps": "Tóm tắt",
+        "code": "mã",
         "free": "Miễn phí",
         "unknown": "Chưa có thông tin, vui lòng hỏi cán bộ",
         "more": "… còn {rest} (bấm «Xem đủ giấy tờ»)",
@@ -44,6 +46,7 @@ _LABELS = {
         "place": "Where to file",
         "online": "Online filing",
         "steps": "In short",
+        "code": "code",
         "free": "Free",
         "unknown": "Not stated; please ask the desk",
         "more": "… plus {rest} (tap «All documents»)",
@@ -84,10 +87,11 @@ class AnswerCard:
     url: str
     hidden_documents: int = 0  # documents left out of the summary (a "full list" button)
     provenance: str = ""
+    code_label: str = "mã"
 
     def render(self) -> str:
         """Plain text, one blank line between sections, the source last."""
-        blocks = [f"📄 {self.title} (mã {self.code})"]
+        blocks = [f"📄 {self.title} ({self.code_label} {self.code})"]
         for section in self.sections:
             body = "\n".join(section.lines)
             blocks.append(f"{section.title}:\n{body}")
@@ -194,15 +198,24 @@ def build_card(
                 continue
             lines = (procedure.summary,)
         sections.append(CardSection(facet, labels[facet], tuple(lines), tuple(facts)))
-    title = procedure.name_en if lang == "en" and procedure.name_en else procedure.name
     return AnswerCard(
         procedure.code,
-        title,
+        _title(procedure, lang),
         tuple(sections),
         procedure.url,
         hidden,
         provenance_line(procedure, lang),
+        labels["code"],
     )
+
+
+def _title(procedure: Procedure, lang: str) -> str:
+    """The record's name; in English its English name when the record or the term list has
+    one, with the official Vietnamese name after it (what the desk and the portal use)."""
+    if lang != "en":
+        return procedure.name
+    english = procedure.name_en or shown_english_name(procedure)
+    return f"{english} — {procedure.name}" if english else procedure.name
 
 
 def _fee_line(option: ChannelOption, lang: str, today: date) -> str:

@@ -46,6 +46,19 @@ _STORY = (
     "Tôi hỏi mấy người hàng xóm thì mỗi người nói một kiểu.",
 )
 _EN_OPENINGS = ("", "how do i get ", "how to apply for ", "where can i do ", "i need ")
+# What expats and Vietnamese abroad say around a request (the team's own generic phrases,
+# about nothing any procedure names): English questions rarely come bare.
+_EN_CONTEXT = (
+    "",
+    "",
+    "",
+    "hi, i'm a foreigner living in hanoi. ",
+    "hello, sorry for my english. ",
+    "my family lives in ho chi minh city and ",
+    "i have been working here for two years, ",
+    "quick question: ",
+    "can you help me? ",
+)
 _EN_ENDINGS = ("", " what documents do i need", " how long does it take", " fee", " online")
 _ENDINGS = (
     "",
@@ -131,9 +144,11 @@ def questions_for(
 def english_question(
     english_name: str, code: str, accepted: tuple[str, ...], draw: random.Random
 ) -> DerivedQuestion:
-    """An English question from a procedure's English name (its level left out)."""
+    """An English question from a procedure's English name (its level left out), often
+    wrapped in the context expats write around a request."""
     words = english_name.split(" (")[0].lower().split()[: draw.randint(3, 7)]
-    text = f"{draw.choice(_EN_OPENINGS)}{' '.join(words)}{draw.choice(_EN_ENDINGS)}"
+    opening = draw.choice(_EN_CONTEXT) + draw.choice(_EN_OPENINGS)
+    text = f"{opening}{' '.join(words)}{draw.choice(_EN_ENDINGS)}"
     return DerivedQuestion(text, code, accepted, "english")
 
 

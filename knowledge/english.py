@@ -46,20 +46,29 @@ def english_stems(text: str) -> list[str]:
 class EnglishName:
     text: str
     coverage: float  # share of the Vietnamese name's syllables the terms translated
+    synonyms: str = ""  # what English speakers also call the name's terms (matching only)
 
 
 class TermList:
-    """Vietnamese term (folded syllables) → English term."""
+    """Vietnamese term (lower-case syllables) → English term, and the everyday English
+    synonyms of it that questions use ("nhập quốc tịch" → "naturalisation"; also
+    "citizenship application")."""
 
-    def __init__(self, terms: dict[tuple[str, ...], str]) -> None:
+    def __init__(
+        self,
+        terms: dict[tuple[str, ...], str],
+        synonyms: dict[tuple[str, ...], str] | None = None,
+    ) -> None:
         self._terms = terms
+        self._synonyms = synonyms or {}
         self._longest = max((len(k) for k in terms), default=0)
 
     @classmethod
     def parse(cls, text: str) -> TermList:
-        """Read ``term<TAB>English`` lines; terms are matched with their accents (folded,
-        "được" and "dược" would meet)."""
+        """Read ``term<TAB>English[<TAB>synonym; synonym…]`` lines; terms are matched with
+        their accents (folded, "được" and "dược" would meet)."""
         terms: dict[tuple[str, ...], str] = {}
+        synonyms: dict[tuple[str, ...], str] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -67,8 +76,11 @@ class TermList:
             key = tuple(_words(vietnamese))
             if not sep or not key:
                 raise ValueError(f"english terms line {number}: expected 'term<TAB>English'")
-            terms.setdefault(key, english.strip())
-        return cls(terms)
+            shown, _, also = english.partition("\t")
+            terms.setdefault(key, shown.strip())
+            if also.strip():
+                synonyms.setdefault(key, " ".join(s.strip() for s in also.split(";")))
+        return cls(terms, synonyms)
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -77,21 +89,25 @@ class TermList:
         """``vietnamese`` term by term; untranslated syllables are left out and counted."""
         tokens = _words(vietnamese)
         out: list[str] = []
+        also: list[str] = []
         covered = 0
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                english = self._terms.get(tuple(tokens[i : i + size]))
+                term = tuple(tokens[i : i + size])
+                english = self._terms.get(term)
                 if english is not None:
                     if english and (not out or out[-1] != english):
                         out.append(english)
+                    if term in self._synonyms:
+                        also.append(self._synonyms[term])
                     covered += size
                     i += size
                     break
             else:
                 i += 1
         share = covered / len(tokens) if tokens else 0.0
-        return EnglishName(" ".join(out), share)
+        return EnglishName(" ".join(out), share, " ".join(also))
 
     def name_of(self, proc: Procedure) -> EnglishName:
         """The procedure's English name, its level in brackets."""
@@ -101,9 +117,11 @@ class TermList:
             folded = fold(level.group(1))
             found = next((en for vi, en in _LEVELS if vi in folded), None)
             if found:
-                rendered = EnglishName(f"{rendered.text} ({found})", rendered.coverage)
+                rendered = EnglishName(
+                    f"{rendered.text} ({found})", rendered.coverage, rendered.synonyms
+                )
         text = rendered.text[:1].upper() + rendered.text[1:]
-        return EnglishName(text.replace(" of of ", " of "), rendered.coverage)
+        return EnglishName(text.replace(" of of ", " of "), rendered.coverage, rendered.synonyms)
 
 
 class EnglishNames:
@@ -123,7 +141,14 @@ class EnglishNames:
 
     def matching_text(self, position: int) -> str:
         """What English questions are matched against for the procedure at ``position``
-        (whatever the coverage: a partly rendered name still carries its key words)."""
+        (whatever the coverage: a partly rendered name still carries its key words), with
+        the everyday synonyms of its terms after it."""
+        name = self._names[position]
+        return f"{name.text} {name.synonyms}" if name.synonyms else name.text
+
+    def name_text(self, position: int) -> str:
+        """The English name alone of the procedure at ``position`` (whatever the coverage),
+        whose opening words say its action."""
         return self._names[position].text
 
     def covered(self) -> int:

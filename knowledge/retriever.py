@@ -156,7 +156,7 @@ class Retriever:
                     self._aliases.setdefault(words[0], []).append((words, doc))
         self.actions = ActionHeads([p.name for p in self.procedures])
         self.english_actions = ActionHeads(
-            [self.english.matching_text(i) for i in range(len(self.procedures))], english_words
+            [self.english.name_text(i) for i in range(len(self.procedures))], english_words
         )
         self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
         self._repeated = lru_cache(maxsize=self.settings.result_cache)(self._search)

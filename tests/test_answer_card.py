@@ -26,3 +26,10 @@ def test_english_card_and_long_document_lists_are_summarised():
     notes = sum(d.count == 0 for d in birth.documents)
     papers = len(birth.documents) - notes - 2
     assert f"… plus {papers} papers, {notes} remarks (tap «All documents»)" in card.render()
+
+
+def test_an_english_card_names_the_procedure_in_english_and_as_published():
+    card = build_card(embedded_catalogue().get("1.014064"), ["fee"], "en").render()
+    assert card.startswith("📄 Re-issue of identity card — Cấp lại thẻ căn cước (code 1.014064)")
+    vietnamese = build_card(embedded_catalogue().get("1.014064"), ["fee"], "vi").render()
+    assert vietnamese.startswith("📄 Cấp lại thẻ căn cước (mã 1.014064)")

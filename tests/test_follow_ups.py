@@ -132,4 +132,5 @@ def test_english_follow_ups_stay_and_an_english_topic_moves_on(chat):
         assert build_card(procedure, [facet], "en").sections[0].title in chat.text, text
     chat.say("and a passport, how much is it")
     assert chat.replies[0].procedure_code != code
-    assert "hộ chiếu" in chat.text.lower()
+    # Passport procedures are named in English where the term list covers their names.
+    assert "passport" in chat.text.lower()
