@@ -19,7 +19,7 @@ from knowledge.lexicon import Lexicon
 from knowledge.schema import Catalogue, Procedure
 from knowledge.text import fold, syllables
 
-_LEVEL_RE = re.compile(r"\((?:[^()]*\b(?:cấp|thực hiện tại)\b[^()]*)\)", re.IGNORECASE)
+_LEVEL_RE = re.compile(r"\((?:[^()]*\b(?:cấp|thực hiện tại|level)\b[^()]*)\)", re.IGNORECASE)
 _OPENINGS = ("", "", "cho tôi hỏi ", "em muốn ", "thủ tục ", "làm ")
 # Context citizens wrap a request in (the team's own generic phrases): a question with them
 # reads as a real message does, with words no procedure is named by.
@@ -82,7 +82,8 @@ class DerivedQuestion:
 
 
 def base_name(name: str) -> str:
-    """A procedure's name without the level it is filed at: the key its variants share."""
+    """A procedure's name (or its English rendering) without the level it is filed at: the
+    key its variants share."""
     return " ".join(_LEVEL_RE.sub(" ", name).split())
 
 

@@ -212,3 +212,13 @@ def test_a_special_case_the_message_does_not_state_is_not_offered(lexical_retrie
     foreign = lexical_retriever.search("đăng ký khai sinh cho con có yếu tố nước ngoài")
     shown = [foreign.best] if foreign.decision == "answer" else foreign.choices
     assert "2.000528" in [h.procedure.code for h in shown]
+
+
+def test_an_english_choice_says_its_level_once():
+    procs = [
+        _proc("7", "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp xã)", ("commune",)),
+        _proc("8", "Cấp hộ chiếu phổ thông (thực hiện tại cấp tỉnh)"),
+    ]
+    reply = choices_reply([Hit(p, 1.0, 1.0, 0.9) for p in procs], "en")
+    titles = [b.title for b in reply.buttons[:2]]
+    assert all(title.count("level") == 1 for title in titles), titles
