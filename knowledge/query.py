@@ -40,6 +40,26 @@ STOPWORDS = frozenset(
     moi hom nay tuan truoc sau luc hien
     """.split()
 )
+# What the folded function words are when typed with accents. A word typed with other accents
+# is a content word whose folded form happens to be a function word: "thẻ" (card) is not
+# "the", "căn" (căn cước) is not "cần", "hạn" is not "hẹn".
+ACCENTED_FUNCTION_WORDS = frozenset(
+    """
+    à ạ ả á anh bạn bị các cách cần câu cho của đã dạ đây đấy để đến đi đó được em gì giờ
+    giúp hả hay hẹn hỏi khi không là làm luôn mình muốn nào nè nếu nhé nhỉ nhờ như những
+    nhưng nữa ở ơ ơi phải qua quá ra rồi sẽ ta thì thế thể thôi tôi và vậy về với xin xem ừ
+    vâng mới mọi hôm nay này tuần trước sau lúc hiện nhiều ít bắc ninh
+    """.split()
+)
+
+
+def is_function_word(folded: str, typed: str | None) -> bool:
+    """Whether a word is a function word: its folded form is one, unless the citizen typed it
+    with accents that make it another word."""
+    if folded not in STOPWORDS:
+        return False
+    return typed is None or not has_diacritics(typed) or typed in ACCENTED_FUNCTION_WORDS
+
 
 # Words of a citizen's family story the catalogue seldom writes, folded: kinship. Never taken
 # for typos ("con gái" is not "còn lại"); they stay content words, since who is concerned can
@@ -169,7 +189,12 @@ class QueryAnalyzer:
                 continue
             token = repaired[position]
             expanded.append(token)
-            if position not in cue_positions and token not in STOPWORDS and not token.isdigit():
+            typed_word = aligned[position] if aligned is not None else None
+            if (
+                position not in cue_positions
+                and not is_function_word(token, typed_word)
+                and not token.isdigit()
+            ):
                 concepts.append(Concept(token, (token,)))
             position += 1
         dense_text = self._dense_text(text, tokens, repaired, cue_positions)

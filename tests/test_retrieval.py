@@ -207,3 +207,16 @@ def test_family_words_of_a_story_are_not_taken_for_typos(lexical_retriever):
     )
     assert "gái" in query.dense_text and query.dense_text.count("cháu") == 2
     assert query.corrections == {}
+
+
+def test_a_word_typed_with_accents_is_not_taken_for_the_function_word_it_folds_to(
+    lexical_retriever,
+):
+    """"thẻ" folds to English "the" and "căn" to "cần": typed with their accents, they are
+    what the question is about."""
+    query = lexical_retriever.analyzer.analyze("tôi muốn đổi thẻ căn cước vì thẻ sắp hết hạn")
+    words = {concept.surface for concept in query.concepts}
+    assert {"the", "can", "cuoc"} <= words
+    assert not {"toi", "muon"} & words  # "tôi", "muốn" are still function words
+    unaccented = lexical_retriever.analyzer.analyze("toi muon doi the can cuoc")
+    assert "the" not in {concept.surface for concept in unaccented.concepts}
