@@ -10,6 +10,7 @@ all of it: a half-translated name would mislead a reader (it still helps matchin
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,9 +38,20 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", normalize(text).lower())
 
 
+_STEMMER_LOCK = threading.Lock()  # the stemmer keeps its word in itself while it works
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """One word's stem; remembered, since the catalogue's names repeat the same few thousand
+    words (stemming them afresh made up most of an index build)."""
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
+
+
 def english_stems(text: str) -> list[str]:
     """Lower-case English word stems ("registering" → "regist")."""
-    return _STEMMER.stemWords(re.findall(r"[a-z0-9]+", text.lower()))
+    return [_stem(word) for word in re.findall(r"[a-z0-9]+", text.lower())]
 
 
 @dataclass(frozen=True, slots=True)
