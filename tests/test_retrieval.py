@@ -212,7 +212,7 @@ def test_family_words_of_a_story_are_not_taken_for_typos(lexical_retriever):
 def test_a_word_typed_with_accents_is_not_taken_for_the_function_word_it_folds_to(
     lexical_retriever,
 ):
-    """"thẻ" folds to English "the" and "căn" to "cần": typed with their accents, they are
+    """ "thẻ" folds to English "the" and "căn" to "cần": typed with their accents, they are
     what the question is about."""
     query = lexical_retriever.analyzer.analyze("tôi muốn đổi thẻ căn cước vì thẻ sắp hết hạn")
     words = {concept.surface for concept in query.concepts}
