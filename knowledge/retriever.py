@@ -219,11 +219,11 @@ class Retriever:
         result = self._ranked(query, lexical_rel, aliases, None, k, topics, topic_positions)
         if not dense or self.embeddings is None or not query.concepts or self._decisive(result):
             return result
-        cosines = self._cosines(query.dense_text).copy()
+        vector = self._query_vector(query.dense_text)  # cached by text
+        cosines = self.embeddings @ vector
         cosines[mask] = -1.0
         off = None
         if self.off_catalogue is not None:
-            vector = self._query_vector(query.dense_text)
             off = self.off_catalogue.nearest(vector, float(cosines.max()))
         return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions, off)
 
@@ -234,11 +234,6 @@ class Retriever:
         hits = result.hits
         leads = len(hits) < 2 or hits[0].score - hits[1].score >= margin
         return result.confidence >= 0.99 and leads
-
-    def _cosines(self, dense_text: str) -> np.ndarray:
-        """Cosine of the query with every procedure (query vectors cached by text)."""
-        vector = self._query_vector(dense_text)
-        return self.embeddings @ vector
 
     def _ranked(
         self,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from feedback.web.labels import TOPICS
+from knowledge.catalogue_files import embedded_catalogue
 from knowledge.derived import base_name
 from knowledge.off_catalogue import OffCatalogue, default_descriptions, parse_descriptions
+from knowledge.retriever import RetrievalSettings, Retriever
 from knowledge.scope import default_scope_rules
 
 
@@ -95,3 +97,13 @@ def test_the_topic_is_the_one_most_nearby_descriptions_share(encoder, tmp_path):
     )
     match = agreed.nearest(question, 0.0)
     assert (match.topic, match.votes) == ("rain", 2)
+
+
+def test_the_off_catalogue_check_reuses_the_questions_vector(encoder, tmp_path):
+    """With no query-vector cache (first-time questions), one search runs the encoder once,
+    whatever the off-catalogue check compares."""
+    settings = RetrievalSettings(query_cache=0)
+    retriever = Retriever(embedded_catalogue(), encoder, tmp_path, settings=settings)
+    result = retriever.search("con em mới sinh thì làm giấy tờ gì đầu tiên ạ")
+    assert result.off_catalogue is not None  # the encoder was asked and the check ran
+    assert retriever.encoder_calls == 1
