@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from feedback.tickets import CATEGORIES
+
 CASE_STATES = {"open": "Chờ nhận", "taken": "Đang xử lý", "closed": "Đã đóng"}
 CASE_REASONS = {"requested": "Người dân yêu cầu"}
 CASE_REASON_OTHER = "Trợ lý chưa trả lời được"
@@ -21,6 +23,8 @@ FEEDBACK_LABELS = {
     "resolved": "Đã giải quyết",
     "rejected": "Từ chối",
 }
+# The kinds of feedback, in the words the list of feedback uses.
+CATEGORY_NAMES = {category: FEEDBACK_LABELS[category] for category in CATEGORIES}
 ACTORS = {"citizen": "Người dân", "system": "Hệ thống"}
 ROLES = {"staff": "Cán bộ", "admin": "Quản trị"}
 CHANNELS = {
@@ -30,6 +34,15 @@ CHANNELS = {
     "web": "Web",
     "hotline": "Đường dây nóng",
     "counter": "Quầy tiếp nhận",
+}
+# Channels as the province's report and the contact log name them (the report's wording).
+REPORT_CHANNELS = {
+    "zalo": "Zalo",
+    "messenger": "Messenger",
+    "telegram": "Telegram",
+    "web": "Trò chuyện trên trang web",
+    "hotline": "Tổng đài",
+    "counter": "Quầy tiếp dân",
 }
 # A history line: the words before its detail.
 HISTORY = {

@@ -16,19 +16,11 @@ from feedback.web.auth import require
 from feedback.web.common import LOCAL, local_time, page
 from feedback.web.context import STAFF, StaffContext
 from feedback.web.csv_export import csv_response, separator
+from feedback.web.labels import CATEGORY_NAMES, REPORT_CHANNELS
 from feedback.web.params import bad_request, local_day
 
 routes = web.RouteTableDef()
 MAX_DAYS = 366
-CHANNEL_NAMES = {
-    "zalo": "Zalo",
-    "messenger": "Messenger",
-    "telegram": "Telegram",
-    "web": "Trò chuyện trên trang web",
-    "hotline": "Tổng đài",
-    "counter": "Quầy tiếp dân",
-}
-CATEGORY_NAMES = {"feedback": "Góp ý", "complaint": "Phản ánh", "recommendation": "Kiến nghị"}
 CSV_COLUMNS = ["section", "indicator", "value"]
 
 
@@ -97,7 +89,7 @@ def _dossier_rows(report: ProvinceReport) -> list[dict]:
     lookups apart, notifications sent and refused."""
     line = report.dossiers
     rows = [
-        {"name": CHANNEL_NAMES.get(channel, channel), "value": count, "kind": "lookup"}
+        {"name": REPORT_CHANNELS.get(channel, channel), "value": count, "kind": "lookup"}
         for channel, count in line.lookups.items()
     ]
     return [
@@ -113,7 +105,7 @@ def _view(staff: StaffContext, report: ProvinceReport) -> dict:
     return {
         "channels": [
             {
-                "name": CHANNEL_NAMES.get(line.channel, line.channel),
+                "name": REPORT_CHANNELS.get(line.channel, line.channel),
                 "desk": line.channel in DESK_CHANNELS,
                 "contacts": line.contacts,
                 "helped": line.helped,
