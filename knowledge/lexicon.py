@@ -1,4 +1,5 @@
-"""The lexicon of abbreviations, slang, synonyms and English terms (``data/lexicon.tsv``)."""
+"""The lexicon of abbreviations, slang, synonyms and English terms (``data/lexicon.tsv``, with
+the abbreviations the catalogue defines, ``data/abbreviations.tsv``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from knowledge.abbreviations import default_abbreviations
 from knowledge.text import fold, has_diacritics, normalize, syllables
 
 
@@ -55,6 +57,17 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def extended(self, other: Lexicon) -> Lexicon:
+        """This lexicon with ``other``'s phrases that it doesn't define (its own lines win)."""
+        entries = dict(self._entries)
+        spelt = dict(self._spelt)
+        for key, values in other._entries.items():
+            if key not in entries:
+                entries[key] = values
+                if len(key) == 1 and key[0] in other._spelt:
+                    spelt[key[0]] = other._spelt[key[0]]
+        return Lexicon(entries, spelt)
+
     def entries(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every (folded phrase, catalogue wordings) pair."""
         return [(" ".join(key), values) for key, values in self._entries.items()]
@@ -96,6 +109,8 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The lexicon shipped with the package."""
+    """The lexicon shipped with the package: the team's lines, then the abbreviations learned
+    from the catalogue that those lines don't define."""
     text = resources.files("knowledge").joinpath("data/lexicon.tsv").read_text("utf-8")
-    return Lexicon.parse(text)
+    learned = Lexicon.parse("\n".join(default_abbreviations().lexicon_lines()))
+    return Lexicon.parse(text).extended(learned)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.abbreviations import Abbreviations, default_abbreviations
 from knowledge.actions import ActionHeads, asked_words, english_words
 from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
@@ -86,8 +87,13 @@ class SearchResult:
         return self.hits[0] if self.hits else None
 
 
-def _lexical_text(proc: Procedure) -> str:
-    return " . ".join([proc.name, proc.name, *proc.aliases, proc.field, proc.result])
+def _lexical_text(proc: Procedure, abbreviations: Abbreviations) -> str:
+    """What BM25 reads of a record: its name twice (the second time with the abbreviations it
+    writes spelt out: "TNLĐ" → "tai nạn lao động"), aliases, field and result."""
+    name = proc.name
+    return " . ".join(
+        [name, abbreviations.written_out(name), *proc.aliases, proc.field, proc.result]
+    )
 
 
 def _speller_text(proc: Procedure) -> Iterator[str]:
@@ -115,13 +121,18 @@ class Retriever:
         lexicon: Lexicon | None = None,
         settings: RetrievalSettings | None = None,
         scope: ScopeRules | None = None,
+        abbreviations: Abbreviations | None = None,
     ) -> None:
+        """``abbreviations``: the pairs whose words a record's text gains (by default those
+        learned from the national catalogue; the lexicon expands them in questions)."""
         self.catalogue = catalogue
         self.procedures = list(catalogue)
         self.settings = settings or RetrievalSettings()
         self.encoder = encoder
         self.scope = scope or default_scope_rules()
-        lexical_texts = [normalize(_lexical_text(p)) for p in self.procedures]
+        if abbreviations is None:
+            abbreviations = default_abbreviations()
+        lexical_texts = [normalize(_lexical_text(p, abbreviations)) for p in self.procedures]
         doc_tokens = [syllables(text) for text in lexical_texts]
         self.bm25 = BM25Index(doc_tokens)
         self._doc_vocab = [frozenset(tokens) for tokens in doc_tokens]
