@@ -5,7 +5,7 @@ mẹ để lại …") and asks at the end ("Cho tôi hỏi làm giấy chứng 
 đâu?"). Retrieval reads the sentence that asks, plus the facts from the story that pick
 between near-identical procedures (who files, first time / lost / change, a foreign element),
 and drops the rest of the narrative. A sentence that tells what was done or is held ("năm
-ngoái tôi đã làm …", "nhà tôi đã có sổ đỏ rồi") is narrative even when it names a procedure,
+ngoái tôi đã làm …", "nhà tôi đã được cấp giấy rồi") is narrative even when it names a procedure,
 and the actions it names ("cấp lại", "thay đổi") pick no variant. A short message is read
 whole.
 """
@@ -62,8 +62,8 @@ _NOT_CUES = frozenset(
 # words ("hồi" a time, "đình" a family or a temple).
 _ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định"}
 
-# A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã có sổ đỏ
-# rồi") is story, whatever procedure words it holds: its intent cues don't make it the
+# A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã được cấp
+# giấy rồi") is story, whatever procedure words it holds: its intent cues don't make it the
 # request, unless it also asks.
 _PAST_CUES = tuple(
     tuple(cue.split())
@@ -150,7 +150,7 @@ def _masked(tokens: list[str], words: list[str]) -> list[str]:
 
 def is_past_fact(sentence: str) -> bool:
     """Whether a sentence states something done or held ("đã", "rồi", "năm ngoái") and
-    nothing still to do ("chưa": "đã có sổ nhưng chưa sang tên" tells what is wanted)."""
+    nothing still to do ("chưa": "đã định tặng đất nhưng chưa làm giấy" tells what is wanted)."""
     tokens = syllables(sentence)
     return "chua" not in tokens and any(_contains(tokens, cue) for cue in _PAST_CUES)
 

@@ -52,12 +52,12 @@ def test_a_procedure_the_story_says_was_done_does_not_outrank_the_request(
 
 
 def test_what_is_still_to_do_stays_with_the_request():
-    # "đã có … nhưng chưa …": the story says what is not done yet, which is the request.
+    # "đã … nhưng chưa …": the story says what is not done yet, which is the request.
     message = (
         "Nhà tôi ở thôn trên, các con đi làm ăn xa cả. "
-        "Bố tôi đã có sổ đỏ mảnh đất nhưng chưa làm thủ tục tặng cho con trai. "
+        "Ông nhà tôi đã định tặng cho con trai mảnh đất nhưng chưa làm giấy tờ gì. "
         "Ông cũng đã già yếu, đi lại khó khăn. "
-        "Vậy bây giờ nhà tôi phải làm thủ tục gì ạ?"
+        "Vậy giờ nhà tôi cần làm những gì ạ?"
     )
     assert "tặng cho" in focus(message).text
 
