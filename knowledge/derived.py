@@ -6,6 +6,9 @@ Each record gives a few questions the way citizens shorten them: the first words
 gì?"); what it delivers ("muốn có <result> thì làm thế nào"); and the name with a catalogue
 phrase replaced by what citizens type instead (the lexicon read backwards: "đăng ký khai sinh"
 → "đkks"). A question accepts every procedure of the same name at another level.
+``story_questions`` gives realistic long messages apart (another procedure of the same field
+told as done, then the request in the citizen's words), drawn per record so the other kinds'
+draws stay as they were.
 """
 
 from __future__ import annotations
