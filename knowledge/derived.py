@@ -6,10 +6,14 @@ Each record gives a few questions the way citizens shorten them: the first words
 gì?"); what it delivers ("muốn có <result> thì làm thế nào"); and the name with a catalogue
 phrase replaced by what citizens type instead (the lexicon read backwards: "đăng ký khai sinh"
 → "đkks"). A question accepts every procedure of the same name at another level.
+``story_questions`` gives realistic long messages apart (another procedure of the same field
+told as done, then the request in the citizen's words), drawn per record so the other kinds'
+draws stay as they were.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections.abc import Iterator
@@ -71,6 +75,34 @@ _ENDINGS = (
 )
 
 
+# Stories as real ones run (the team's own frames, kind "story"): a place and family detail,
+# a DIFFERENT procedure of the same field stated as a past fact (its paper held, its step
+# done), then the request in the citizen's words (the record's result paper, an alias, the
+# lexicon's wording, or a shortened name) with a facet asked.
+_PLACES = ("Thái Bình", "Nghệ An", "Phú Thọ", "Thanh Hóa", "Hà Nam", "Hải Dương", "Quảng Ngãi")
+_FAMILY = ("con trai tôi", "con gái tôi", "cháu nội tôi", "bà nhà tôi", "con dâu tôi")
+_DETAILS = (
+    "Nhà tôi ở một xã thuộc {place}, {family} đi làm ăn xa.",
+    "Tôi sống với {family} ở quê {place} đã lâu.",
+    "Quê tôi ở {place}, {family} thì đang ở trên thành phố.",
+)
+_PAST_DONE = (
+    "Năm ngoái tôi đã làm {other} rồi.",
+    "Hồi trước nhà tôi đã {other}, xong xuôi cả.",
+    "Mấy năm trước {family} cũng từng đi {other} ở xã.",
+)
+_PAST_HELD = (
+    "Nhà tôi đã có {other} từ lâu.",
+    "Tôi đã được cấp {other} rồi.",
+)
+_ASKS = (
+    "Nay tôi muốn {request} thì{ending} ạ?",
+    "Cho tôi hỏi giờ muốn {request} thì{ending}?",
+    "Bây giờ {family} muốn {request},{ending} ạ?",
+)
+_SPLIT_ASKS = (" Vậy thì{ending} ạ?", " Như thế thì{ending}?")
+
+
 @dataclass(frozen=True, slots=True)
 class DerivedQuestion:
     """A question made from one record, the codes it accepts and how it was made."""
@@ -78,7 +110,13 @@ class DerivedQuestion:
     text: str
     code: str
     accepted: tuple[str, ...]
-    kind: str  # name, unaccented, result, lexicon, long, english
+    kind: str  # name, unaccented, result, lexicon, long, english, story
+
+
+def fold_of(code: str) -> str:
+    """The fixed fold ("A" or "B") of a procedure: a hash of its code, so derived questions
+    can be tuned on one fold and checked on the other."""
+    return "A" if hashlib.sha256(code.encode()).digest()[0] % 2 == 0 else "B"
 
 
 def base_name(name: str) -> str:
@@ -140,6 +178,83 @@ def questions_for(
             words = swapped.split()[: draw.randint(4, 9)]
             yield DerivedQuestion(" ".join(words), proc.code, accepted, "lexicon")
             break
+
+
+def _paper(proc: Procedure) -> str:
+    """The paper a record delivers, as a citizen names it (its result's first sentence),
+    or "" when that is long or not a paper."""
+    result = proc.result.split(".")[0].split(";")[0].strip()
+    if not 2 <= len(syllables(result)) <= 8:
+        return ""
+    return result[0].lower() + result[1:]
+
+
+def _requests(proc: Procedure, back: dict[str, list[str]], draw: random.Random) -> list[str]:
+    """What a citizen says they want done, in their words: "làm" the result paper, an
+    alias, the name with the lexicon's wording, a shortened name."""
+    found = [_shortened(proc.name, draw)]
+    paper = _paper(proc)
+    if paper:
+        verb = "làm" if fold(paper).split()[0] in {"giay", "the", "so", "ban"} else "xin"
+        found.append(f"{verb} {paper}")
+    found.extend(alias.lower() for alias in proc.aliases[:2])
+    folded = fold(base_name(proc.name))
+    for wording, phrases in back.items():
+        if len(wording.split()) >= 2 and f" {wording} " in f" {folded} ":
+            swapped = f" {folded} ".replace(f" {wording} ", f" {draw.choice(phrases)} ", 1)
+            found.append(" ".join(swapped.split()[: draw.randint(4, 8)]))
+            break
+    return found
+
+
+def story_question(
+    proc: Procedure,
+    accepted: tuple[str, ...],
+    other: Procedure,
+    back: dict[str, list[str]],
+    draw: random.Random,
+) -> DerivedQuestion:
+    """A long message as real ones run: a family and place detail, another procedure
+    (``other``) stated as done or held, a generic story sentence, then the request in the
+    citizen's words, sometimes said first and asked after ("… Vậy thì nộp ở đâu ạ?")."""
+    family = draw.choice(_FAMILY)
+    detail = draw.choice(_DETAILS).format(place=draw.choice(_PLACES), family=family)
+    paper = _paper(other)
+    if paper and draw.random() < 0.5:
+        past = draw.choice(_PAST_HELD).format(other=paper)
+    else:
+        past = draw.choice(_PAST_DONE).format(other=_shortened(other.name, draw), family=family)
+    story = [detail, past, *draw.sample(_STORY, draw.randint(0, 2))]
+    draw.shuffle(story)
+    request = draw.choice(_requests(proc, back, draw))
+    ending = draw.choice(_ENDINGS[1:])
+    if draw.random() < 0.3:
+        ask = f"Nay tôi muốn {request}.{draw.choice(_SPLIT_ASKS).format(ending=ending)}"
+    else:
+        ask = draw.choice(_ASKS).format(request=request, ending=ending, family=family)
+    text = " ".join([*story, ask[0].upper() + ask[1:]])
+    return DerivedQuestion(text, proc.code, accepted, "story")
+
+
+def story_questions(
+    catalogue: Catalogue, lexicon: Lexicon, seed: int = 11
+) -> list[DerivedQuestion]:
+    """One realistic long message for every record of ``catalogue`` whose field holds
+    another procedure (a seeded draw per record: the same every run, independent of the
+    other kinds' draws)."""
+    groups = variant_groups(catalogue)
+    back = _citizen_phrases(lexicon)
+    by_field: dict[str, list[Procedure]] = {}
+    for proc in catalogue:
+        by_field.setdefault(proc.field, []).append(proc)
+    found = []
+    for proc in catalogue:
+        others = [p for p in by_field[proc.field] if p.code not in groups[proc.code]]
+        if not others:
+            continue
+        draw = random.Random(f"{seed}:{proc.code}")
+        found.append(story_question(proc, groups[proc.code], draw.choice(others), back, draw))
+    return found
 
 
 def english_question(

@@ -4,7 +4,10 @@ An elderly citizen often tells the story first ("Tôi năm nay 72 tuổi, ở x�
 mẹ để lại …") and asks at the end ("Cho tôi hỏi làm giấy chứng nhận lần đầu thì nộp ở
 đâu?"). Retrieval reads the sentence that asks, plus the facts from the story that pick
 between near-identical procedures (who files, first time / lost / change, a foreign element),
-and drops the rest of the narrative. A short message is read whole.
+and drops the rest of the narrative. A sentence that tells what was done or is held ("năm
+ngoái tôi đã làm …", "nhà tôi đã được cấp giấy rồi") is narrative even when it names a procedure,
+and the actions it names ("cấp lại", "thay đổi") pick no variant. A short message is read
+whole.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.text import syllables
+from knowledge.text import has_diacritics, syllables
 
 FOCUS_ABOVE = 150  # characters: a message this long or shorter is read whole (one sentence
 # of story before the question already makes a message longer: it is narrowed too)
@@ -42,6 +45,35 @@ _INTENT_CUES = tuple(
     if cue.strip()
 )
 
+# Compounds a cue's syllable is only part of, which fold to the same syllables: "gia đình"
+# (family), "ổn định", "quyết định" name no intent ("định"); "thu hồi", "hồi trước",
+# "phục hồi" ask nothing ("hỏi").
+_NOT_CUES = frozenset(
+    tuple(pair.split())
+    for pair in """
+    gia dinh|on dinh|quyet dinh|quy dinh|xac dinh|nhat dinh|co dinh|chi dinh|giam dinh|
+    khang dinh|an dinh|dinh cu|dinh ky|dinh chinh|dinh muc|tham dinh|du dinh|
+    thu hoi|phuc hoi|hoi truoc|hoi xua|hoi do|hoi tre|hoi nho|hoi phuc|hoi huong|hoi sinh
+    """.replace("\n", " ").split("|")
+    if pair.strip()
+)
+
+# Cue syllables whose accented spelling is known: typed with other accents they are other
+# words ("hồi" a time, "đình" a family or a temple).
+_ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định"}
+
+# A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã được cấp
+# giấy rồi") is story, whatever procedure words it holds: its intent cues don't make it the
+# request, unless it also asks.
+_PAST_CUES = tuple(
+    tuple(cue.split())
+    for cue in """
+    da|roi|tung|nam ngoai|hoi truoc|truoc day|nam truoc|thang truoc|hoi xua|xong xuoi|
+    already|last year|used to|did
+    """.replace("\n", " ").split("|")
+    if cue.strip()
+)
+
 # Facts in a story that choose between variants of one procedure (folded phrases).
 VARIANT_FACTS = tuple(
     phrase.strip()
@@ -54,6 +86,18 @@ VARIANT_FACTS = tuple(
     lien thong|truc tuyen|xoa the chap|giai chap|the chap|dang ky lai|
     first time|again|lost|damaged|replace|renew|change|correct|foreign|foreigner|company|
     business|household|online
+    """.replace("\n", " ").split("|")
+    if phrase.strip()
+)
+
+
+# The variant facts that are a procedure's action ("cấp lại", "thay đổi", "gia hạn"): told
+# as done in the story, they name what was done before, not what is asked now.
+ACTION_FACTS = frozenset(
+    phrase.strip()
+    for phrase in """
+    cap lai|cap doi|thay doi|dinh chinh|gia han|dang ky lai|xoa the chap|giai chap|the chap|
+    lien thong|truc tuyen|again|replace|renew|change|correct|online
     """.replace("\n", " ").split("|")
     if phrase.strip()
 )
@@ -80,11 +124,35 @@ def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
 def ask_score(sentence: str) -> float:
     """How much a sentence reads as the request: a question mark, asking cues, the
     citizen's intent ("tôi muốn …") and the words procedures are named with."""
-    tokens = syllables(sentence)
+    tokens = _masked(syllables(sentence), _WORD_RE.findall(sentence))
     score = 3.0 if sentence.rstrip().endswith("?") else 0.0
     score += sum(1.0 for cue in _ASK_CUES if _contains(tokens, cue))
+    if score == 0 and is_past_fact(sentence):
+        return 0.0  # story: what was done or is held, not what is wanted
     score += sum(1.5 for cue in _INTENT_CUES if _contains(tokens, cue))
     return score
+
+
+def _masked(tokens: list[str], words: list[str]) -> list[str]:
+    """``tokens`` with the compounds a cue is only part of blanked out ("gia đình"), and,
+    typed with accents, the words that only fold to a cue ("hồi" is not "hỏi")."""
+    masked = list(tokens)
+    for i in range(len(tokens) - 1):
+        if (tokens[i], tokens[i + 1]) in _NOT_CUES:
+            masked[i] = masked[i + 1] = ""
+    if len(words) == len(tokens):
+        for i, word in enumerate(words):
+            cue = _ACCENTED_CUES.get(tokens[i])
+            if cue and has_diacritics(word) and word.lower() != cue:
+                masked[i] = ""
+    return masked
+
+
+def is_past_fact(sentence: str) -> bool:
+    """Whether a sentence states something done or held ("đã", "rồi", "năm ngoái") and
+    nothing still to do ("chưa": "đã định tặng đất nhưng chưa làm giấy" tells what is wanted)."""
+    tokens = syllables(sentence)
+    return "chua" not in tokens and any(_contains(tokens, cue) for cue in _PAST_CUES)
 
 
 def variant_facts(text: str) -> list[str]:
@@ -123,11 +191,27 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
     others = [i for i in range(len(parts)) if i != best and scores[i] >= 1.5]
     chosen = sorted([best, *sorted(others, key=lambda i: (scores[i], i))[-1:]])
     kept = " ".join(parts[i] for i in chosen)
-    dropped = " ".join(p for i, p in enumerate(parts) if i not in chosen)
     kept_tokens = syllables(kept)
-    facts = [f for f in variant_facts(dropped) if not _contains(kept_tokens, tuple(syllables(f)))]
+    facts = [
+        fact
+        for i, part in enumerate(parts)
+        if i not in chosen
+        for fact in _story_facts(part)
+        if not _contains(kept_tokens, tuple(syllables(fact)))
+    ]
+    facts = list(dict.fromkeys(facts))
     request = f"{kept} ({', '.join(facts)})" if facts else kept
     return FocusedRequest(_cap(request, max_words), True)
+
+
+def _story_facts(sentence: str) -> list[str]:
+    """The variant facts of a dropped sentence; of one that states a past fact, only the
+    citizen's circumstances ("bị mất", "lần đầu", "nước ngoài"), not the actions of a
+    procedure already done ("năm ngoái tôi đã làm thủ tục thay đổi …")."""
+    facts = variant_facts(sentence)
+    if not is_past_fact(sentence):
+        return facts
+    return [f for f in facts if " ".join(syllables(f)) not in ACTION_FACTS]
 
 
 def _cap(text: str, max_words: int) -> str:

@@ -1,0 +1,91 @@
+"""Long messages: the request is served, not a procedure the story mentions as done."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.focus import focus
+from knowledge.retriever import Retriever
+
+# Stories the team wrote: another procedure told as a past fact, then a different request.
+MARRIED_THEN_BIRTH = (
+    "Tôi năm nay 68 tuổi, ở với con gái ở quê. "
+    "Năm ngoái con gái tôi đã đăng ký kết hôn ở xã, giấy tờ xong xuôi cả rồi. "
+    "Cháu ngoại tôi vừa sinh được hai tuần, bố mẹ cháu bận đi làm. "
+    "Cho tôi hỏi làm giấy khai sinh cho cháu thì cần những giấy tờ gì?"
+)
+REMARRIED_THEN_DEATH = (
+    "Tôi năm nay 75 tuổi, sống ở quê với con trai út. "
+    "Năm ngoái hai ông bà tôi đã đăng ký lại kết hôn ở xã vì giấy cũ mất hồi lũ, xong xuôi cả. "
+    "Tuần trước ông nhà tôi mất ở nhà. "
+    "Cho tôi hỏi đăng ký khai tử cho ông thì làm ở đâu?"
+)
+LAND_THEN_RESIDENCE = (
+    "Nhà tôi ở xã bên sông, ông nhà tôi mất đã ba năm. "
+    "Hồi trước nhà tôi đã làm sổ đỏ cho mảnh đất ở, xong xuôi cả. "
+    "Nay cháu nội tôi lớn rồi, đi học xa nhà. "
+    "Cho tôi hỏi đăng ký tạm trú cho cháu ở chỗ trọ thì làm thế nào?"
+)
+
+
+def _first(retriever: Retriever, message: str) -> str:
+    result = retriever.search(message)
+    assert result.decision in ("answer", "choose")
+    return result.hits[0].procedure.name
+
+
+@pytest.mark.parametrize(
+    "message, wanted, told",
+    [
+        (MARRIED_THEN_BIRTH, "khai sinh", "kết hôn"),
+        (LAND_THEN_RESIDENCE, "tạm trú", "đất đai"),
+        # "đăng ký lại" was done before (a past fact): it does not pick "Đăng ký lại khai tử".
+        (REMARRIED_THEN_DEATH, "khai tử", "lại"),
+    ],
+)
+def test_a_procedure_the_story_says_was_done_does_not_outrank_the_request(
+    lexical_retriever, hybrid_retriever, message, wanted, told
+):
+    for retriever in (lexical_retriever, hybrid_retriever):
+        first = _first(retriever, message)
+        assert wanted in first and told not in first
+
+
+def test_what_is_still_to_do_stays_with_the_request():
+    # "đã … nhưng chưa …": the story says what is not done yet, which is the request.
+    message = (
+        "Nhà tôi ở thôn trên, các con đi làm ăn xa cả. "
+        "Ông nhà tôi đã định tặng cho con trai mảnh đất nhưng chưa làm giấy tờ gì. "
+        "Ông cũng đã già yếu, đi lại khó khăn. "
+        "Vậy giờ nhà tôi cần làm những gì ạ?"
+    )
+    assert "tặng cho" in focus(message).text
+
+
+def test_family_and_recalled_times_are_not_read_as_asking():
+    # "gia đình" is not "định" (intend), "hồi trước" is not "hỏi" (ask): neither sentence
+    # is kept beside the question.
+    message = (
+        "Gia đình tôi có bốn người, đăng ký thường trú ở xã từ lâu. "
+        "Hồi trước tôi làm giấy phép xây dựng cho căn nhà cũ. "
+        "Nay tôi muốn làm lại thẻ căn cước bị mất. Thì nộp ở đâu ạ?"
+    )
+    text = focus(message).text
+    assert "căn cước" in text
+    assert "thường trú" not in text and "xây dựng" not in text
+
+
+def test_derived_stories_tell_another_procedure_as_done_then_ask(national_path):
+    from knowledge.catalogue_files import load_catalogue
+    from knowledge.derived import fold_of, story_questions
+    from knowledge.lexicon import default_lexicon
+    from knowledge.text import fold
+
+    catalogue = load_catalogue(national_path)
+    stories = story_questions(catalogue, default_lexicon())
+    assert len(stories) > 0.95 * len(catalogue)
+    assert stories == story_questions(catalogue, default_lexicon())  # the same every run
+    assert all(q.kind == "story" and q.text.endswith("?") for q in stories)
+    past = (" da ", " tung ", " roi ")
+    assert all(any(cue in f" {fold(q.text)} " for cue in past) for q in stories)
+    assert 0.4 < sum(fold_of(q.code) == "A" for q in stories) / len(stories) < 0.6
