@@ -107,3 +107,17 @@ def test_the_off_catalogue_check_reuses_the_questions_vector(encoder, tmp_path):
     result = retriever.search("con em mới sinh thì làm giấy tờ gì đầu tiên ạ")
     assert result.off_catalogue is not None  # the encoder was asked and the check ran
     assert retriever.encoder_calls == 1
+
+
+def test_a_labour_question_is_not_sent_to_the_job_centre(hybrid_retriever):
+    """The job centre handles jobs and unemployment; a work accident, wages or a labour
+    contract is not its business, and this catalogue (the embedded one) has no procedure for
+    them either: "not found" and staff, never a wrong address."""
+    job_centre = default_scope_rules().topic("employment").referral
+    for question in (
+        "anh trai tôi bị thương khi đang làm ở xưởng gỗ, giờ muốn hưởng chế độ tai nạn lao động",
+        "công ty nợ lương hai tháng không trả thì tôi khiếu nại ở đâu",
+    ):
+        result = hybrid_retriever.search(question)
+        assert result.decision == "abstain", question
+        assert job_centre not in [t.referral for t in result.out_of_scope], question

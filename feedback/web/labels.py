@@ -89,6 +89,7 @@ TOPICS = {
     "foreign": "Thị thực nước ngoài",
     "health": "Y tế, khám chữa bệnh",
     "ip": "Sở hữu trí tuệ, nhãn hiệu",
+    "labour": "Lao động, tiền lương",
     "portal": "Tài khoản Cổng Dịch vụ công",
     "health_insurance": "Bảo hiểm y tế",
     "social_insurance": "Bảo hiểm xã hội",
