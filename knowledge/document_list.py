@@ -23,7 +23,12 @@ _WORDS = {
         "count_shown": ", {m} giấy tờ xuất trình",
         "count_notes": ", kèm {k} ghi chú",
         "form": "mẫu",
-        "none": "Cổng DVC chưa ghi thành phần hồ sơ; vui lòng hỏi cán bộ",
+        # Not "the portal lists none": for 30 of the 54 national records without a list, the
+        # page has a documents table that the crawl flattened past reading.
+        "none": (
+            "Chưa đọc được danh sách giấy tờ từ hồ sơ thủ tục; "
+            "xem trang thủ tục trên Cổng DVC hoặc hỏi cán bộ"
+        ),
     },
     "en": {
         "original": "original",
@@ -33,7 +38,10 @@ _WORDS = {
         "count_shown": ", {m} to show",
         "count_notes": ", with {k} remarks",
         "form": "form",
-        "none": "The portal lists no documents; please ask the desk",
+        "none": (
+            "The document list could not be read from the procedure's record; "
+            "see its page on the national portal or ask the desk"
+        ),
     },
 }
 

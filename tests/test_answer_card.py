@@ -33,3 +33,18 @@ def test_an_english_card_names_the_procedure_in_english_and_as_published():
     assert card.startswith("📄 Re-issue of identity card — Cấp lại thẻ căn cước (code 1.014064)")
     vietnamese = build_card(embedded_catalogue().get("1.014064"), ["fee"], "vi").render()
     assert vietnamese.startswith("📄 Cấp lại thẻ căn cước (mã 1.014064)")
+
+
+def test_a_record_whose_document_list_could_not_be_read_sends_to_its_portal_page():
+    """An empty list is what the import could read, not what the portal says: the card must
+    not tell the citizen that no paper is needed or listed, and must give the page."""
+    from dataclasses import replace
+
+    unread = replace(embedded_catalogue().get("1.004194"), documents=())
+    for lang, page in (("vi", "Cổng DVC"), ("en", "national portal")):
+        card = build_card(unread, ["documents"], lang)
+        documents = next(s for s in card.sections if s.facet == "documents")
+        text = " ".join(documents.lines)
+        assert page in text and ("hỏi cán bộ" in text or "ask the desk" in text)
+        assert "chưa ghi" not in text and "lists no" not in text
+        assert "dichvucong.gov.vn" in card.render()
