@@ -10,23 +10,19 @@ against the record's raw text (knowledge/fidelity.py). Prints the share of lines
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 from pathlib import Path
 
 from knowledge.answer_card import build_card
 from knowledge.catalogue_files import embedded_catalogue
 from knowledge.fidelity import FIELDS, check_catalogue
-from knowledge.portal_import import procedure_from_record
+from knowledge.portal_import import crawl_records, procedure_from_record
 
 DEFAULT = Path(__file__).resolve().parents[1] / "../shared/catalogue/dvc-national-2026.jsonl.gz"
 
 
 def records(path: Path) -> dict[str, dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        rows = (json.loads(line) for line in handle if line.strip())
-        return {r["ma_thu_tuc"]: r for r in reversed(list(rows))}
+    return {r["ma_thu_tuc"]: r for r in reversed(list(crawl_records(path)))}
 
 
 def render(procedure) -> list[tuple[str, tuple[str, ...]]]:

@@ -21,9 +21,7 @@ abbreviation is not itself shaped like a Vietnamese syllable ("VAN", "CO": words
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -36,6 +34,7 @@ from knowledge.abbreviations import (
     initial_key,
     spelt_lengths,
 )
+from knowledge.portal_import import crawl_records
 from knowledge.query import ACCENTED_FUNCTION_WORDS
 from knowledge.spelling import SYLLABLE_SHAPE
 from knowledge.text import fold, normalize, visible_nfc
@@ -72,16 +71,10 @@ _DEFINED_BEFORE = re.compile(r"(?<!\w)((?:[A-ZĐ][a-zđ]?)+[A-ZĐ]) \(([^()]{3,1
 
 def record_texts(path: Path) -> Iterator[str]:
     """Each crawl record's page text (its fields joined when the page text is missing)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            text = record.get("raw_text") or "\n".join(
-                str(v) for k, v in record.items() if isinstance(v, str) and k != "detail_url"
-            )
-            yield text
+    for record in crawl_records(path):
+        yield record.get("raw_text") or "\n".join(
+            str(v) for k, v in record.items() if isinstance(v, str) and k != "detail_url"
+        )
 
 
 def prepared(text: str) -> str:

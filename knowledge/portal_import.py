@@ -134,6 +134,14 @@ def _open_lines(path: Path) -> Iterator[str]:
         yield from handle
 
 
+def crawl_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The crawl's records as parsed JSON, in file order (``.jsonl`` or ``.jsonl.gz``; blank
+    lines skipped), for tools that read fields the import leaves out (the page text)."""
+    for line in _open_lines(Path(path)):
+        if line.strip():
+            yield json.loads(line)
+
+
 def import_lines(lines: Iterable[str]) -> tuple[Catalogue, ImportReport]:
     """Import portal JSON lines; duplicates of a code keep the first record."""
     report = ImportReport()
