@@ -24,25 +24,34 @@ MAX_FOCUS_WORDS = 48  # the most words the focused request keeps (a fixed budget
 _SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
 _WORD_RE = re.compile(r"[^\W_]+")
 
+
+def _phrases(block: str) -> tuple[str, ...]:
+    """The ``|``-separated folded phrases of a block written over several lines."""
+    return tuple(" ".join(p.split()) for p in block.split("|") if p.strip())
+
+
 # Cues of a sentence that asks (folded syllables), Vietnamese and English.
 _ASK_CUES = tuple(
     tuple(cue.split())
-    for cue in """
+    for cue in _phrases(
+        """
     cho toi hoi|cho em hoi|cho minh hoi|cho chau hoi|xin hoi|hoi|lam sao|the nao|nhu the nao|
     can gi|can nhung gi|giay to gi|o dau|bao lau|bao nhieu|co duoc khong|duoc khong|
     phai lam gi|lam gi|thu tuc gi|lam the nao|
     how|what|where|can i|do i|should i|which
-    """.replace("\n", " ").split("|")
+    """
+    )
 )
 # The citizen's intent and the words a procedure is named with: the sentence that says what
 # they want done, which may precede the one that asks about it.
 _INTENT_CUES = tuple(
     tuple(cue.split())
-    for cue in """
+    for cue in _phrases(
+        """
     muon|dinh|can lam|lam thu tuc|xin cap|dang ky|cap giay|lam giay|lam so|lam ho so|
     want|would like|need to|apply for|get a|register
-    """.replace("\n", " ").split("|")
-    if cue.strip()
+    """
+    )
 )
 
 # Compounds a cue's syllable is only part of, which fold to the same syllables: "gia đình"
@@ -50,12 +59,13 @@ _INTENT_CUES = tuple(
 # "phục hồi" ask nothing ("hỏi").
 _NOT_CUES = frozenset(
     tuple(pair.split())
-    for pair in """
+    for pair in _phrases(
+        """
     gia dinh|on dinh|quyet dinh|quy dinh|xac dinh|nhat dinh|co dinh|chi dinh|giam dinh|
     khang dinh|an dinh|dinh cu|dinh ky|dinh chinh|dinh muc|tham dinh|du dinh|
     thu hoi|phuc hoi|hoi truoc|hoi xua|hoi do|hoi tre|hoi nho|hoi phuc|hoi huong|hoi sinh
-    """.replace("\n", " ").split("|")
-    if pair.strip()
+    """
+    )
 )
 
 # Cue syllables whose accented spelling is known: typed with other accents they are other
@@ -67,17 +77,17 @@ _ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định"}
 # request, unless it also asks.
 _PAST_CUES = tuple(
     tuple(cue.split())
-    for cue in """
+    for cue in _phrases(
+        """
     da|roi|tung|nam ngoai|hoi truoc|truoc day|nam truoc|thang truoc|hoi xua|xong xuoi|
     already|last year|used to|did
-    """.replace("\n", " ").split("|")
-    if cue.strip()
+    """
+    )
 )
 
 # Facts in a story that choose between variants of one procedure (folded phrases).
-VARIANT_FACTS = tuple(
-    phrase.strip()
-    for phrase in """
+VARIANT_FACTS = _phrases(
+    """
     lan dau|chua bao gio|chua co|cap lai|bi mat|lam mat|danh mat|that lac|bi hong|hu hong|
     rach|cap doi|
     thay doi|bi sai|ghi sai|dinh chinh|gia han|het han|doanh nghiep|cong ty|to chuc|ho gia dinh|
@@ -86,20 +96,19 @@ VARIANT_FACTS = tuple(
     lien thong|truc tuyen|xoa the chap|giai chap|the chap|dang ky lai|
     first time|again|lost|damaged|replace|renew|change|correct|foreign|foreigner|company|
     business|household|online
-    """.replace("\n", " ").split("|")
-    if phrase.strip()
+    """
 )
 
 
 # The variant facts that are a procedure's action ("cấp lại", "thay đổi", "gia hạn"): told
 # as done in the story, they name what was done before, not what is asked now.
 ACTION_FACTS = frozenset(
-    phrase.strip()
-    for phrase in """
+    _phrases(
+        """
     cap lai|cap doi|thay doi|dinh chinh|gia han|dang ky lai|xoa the chap|giai chap|the chap|
     lien thong|truc tuyen|again|replace|renew|change|correct|online
-    """.replace("\n", " ").split("|")
-    if phrase.strip()
+    """
+    )
 )
 
 
