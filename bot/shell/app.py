@@ -11,11 +11,15 @@ from knowledge.encoder_guard import bounded
 from knowledge.retriever import Retriever
 
 
-def build_retriever(settings: Settings) -> Retriever:
-    """The retriever over the active catalogue, with the configured encoder (at most
-    ``settings.encoder_queue`` questions encoded at once; others are answered lexical-only)."""
+def build_retriever(settings: Settings, guarded: bool = True) -> Retriever:
+    """The retriever over the active catalogue, with the configured encoder. A server's is
+    ``guarded``: at most ``settings.encoder_queue`` questions encoded at once and a budget of
+    long ones a minute, others answered lexical-only (``knowledge.encoder_guard``); an
+    evaluation's is not, so that it measures every question as a free encoder answers it."""
     catalogue = load_catalogue(settings.active_catalogue())
-    encoder = bounded(load_encoder(settings.encoder), settings.encoder_queue)
+    encoder = load_encoder(settings.encoder)
+    if guarded:
+        encoder = bounded(encoder, settings.encoder_queue)
     return Retriever(catalogue, encoder, settings.cache_dir)
 
 
