@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.facets import detect_facets
 from knowledge.text import has_diacritics, syllables
 
 FOCUS_ABOVE = 150  # characters: a message this long or shorter is read whole (one sentence
 # of story before the question already makes a message longer: it is narrowed too)
 MAX_FOCUS_WORDS = 48  # the most words the focused request keeps (a fixed budget)
+MIN_REQUEST_WORDS = 4  # syllables a run-on message's request must hold besides its cues
 
 _SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
+_CLAUSE_RE = re.compile(r"[^,]+,?")
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
@@ -125,6 +128,11 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
+def clauses(text: str) -> list[str]:
+    """A sentence cut at its commas, each clause stripped (its comma kept)."""
+    return [c.strip() for c in _CLAUSE_RE.findall(text) if c.strip(" ,")]
+
+
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
     return any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
@@ -192,6 +200,8 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
     variant facts of the dropped narrative; at most ``max_words`` words."""
     text = " ".join(text.split())
     parts = sentences(text)
+    if len(text) > FOCUS_ABOVE and len(parts) == 1:
+        return _run_on_focus(text, max_words)
     if len(text) <= FOCUS_ABOVE or len(parts) < 2:
         return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
     scores = [ask_score(s) for s in parts]
@@ -200,17 +210,51 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
     others = [i for i in range(len(parts)) if i != best and scores[i] >= 1.5]
     chosen = sorted([best, *sorted(others, key=lambda i: (scores[i], i))[-1:]])
     kept = " ".join(parts[i] for i in chosen)
+    dropped = [part for i, part in enumerate(parts) if i not in chosen]
+    return FocusedRequest(_cap(_with_story_facts(kept, dropped), max_words), True)
+
+
+def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
+    """A long message typed as one sentence, its story and request joined by commas ("tôi ở
+    …, bà nội tôi mất tháng trước …, giờ tôi muốn làm giấy khai tử … nộp ở đâu"): the clauses
+    before the first that asks are story and are dropped (their variant facts kept); from
+    that clause on, everything is read, since the clauses after a request often carry its
+    object or its facets ("…, cần giấy tờ gì, nộp ở đâu")."""
+    parts = clauses(text)
+    first = next((i for i, part in enumerate(parts) if ask_score(part) > 0), 0)
+    if first == 0 or not _states_a_request(parts[first]):
+        return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
+    kept = " ".join(parts[first:])
+    return FocusedRequest(_cap(_with_story_facts(kept, parts[:first]), max_words), True)
+
+
+def _with_story_facts(kept: str, dropped: list[str]) -> str:
+    """``kept`` followed by the variant facts of the ``dropped`` story it doesn't state
+    itself, in brackets ("… (bị mất, lần đầu)")."""
     kept_tokens = syllables(kept)
     facts = [
         fact
-        for i, part in enumerate(parts)
-        if i not in chosen
+        for part in dropped
         for fact in _story_facts(part)
         if not _contains(kept_tokens, tuple(syllables(fact)))
     ]
     facts = list(dict.fromkeys(facts))
-    request = f"{kept} ({', '.join(facts)})" if facts else kept
-    return FocusedRequest(_cap(request, max_words), True)
+    return f"{kept} ({', '.join(facts)})" if facts else kept
+
+
+def _states_a_request(clause: str) -> bool:
+    """Whether the first asking clause of a run-on message also names what is asked about
+    ("giờ tôi muốn làm giấy khai tử cho bà thì …", "cho tôi hỏi thủ tục … nộp ở đâu"): at least
+    :data:`MIN_REQUEST_WORDS` syllables besides its asking, intent and facet cues. One that
+    only asks about facets ("…, cần chuẩn bị giấy tờ gì, nộp ở đâu") leaves the request in
+    a clause before it, which must not be dropped."""
+    words = syllables(clause)
+    _, cue_positions = detect_facets(clause)
+    for cue in (*_ASK_CUES, *_INTENT_CUES):
+        for i in range(len(words) - len(cue) + 1):
+            if tuple(words[i : i + len(cue)]) == cue:
+                cue_positions.update(range(i, i + len(cue)))
+    return len(words) - len(cue_positions) >= MIN_REQUEST_WORDS
 
 
 def _story_facts(sentence: str) -> list[str]:

@@ -89,3 +89,59 @@ def test_derived_stories_tell_another_procedure_as_done_then_ask(national_path):
     past = (" da ", " tung ", " roi ")
     assert all(any(cue in f" {fold(q.text)} " for cue in past) for q in stories)
     assert 0.4 < sum(fold_of(q.code) == "A" for q in stories) / len(stories) < 0.6
+
+
+# A story typed as one sentence, its parts joined by commas and without accents, as many
+# chat messages are (the team's own words).
+RUN_ON_DEATH = (
+    "Toi o Viet Yen, ba noi toi mat thang truoc o benh vien tinh, gia dinh lo tang le xong "
+    "roi, gio toi muon lam giay khai tu cho ba thi phai mang giay to gi va nop o dau"
+)
+# One request followed by the facets asked about: the first clause names the procedure.
+REQUEST_THEN_FACETS = (
+    "Cho tôi hỏi thủ tục cấp lại thẻ căn cước bị mất, cần chuẩn bị những giấy tờ gì, nộp hồ "
+    "sơ ở đâu, lệ phí bao nhiêu, mất bao lâu thì có kết quả?"
+)
+
+
+def test_a_run_on_story_is_narrowed_to_the_clause_that_asks():
+    focused = focus(RUN_ON_DEATH)
+    assert focused.narrative_dropped
+    assert focused.text.startswith("gio toi muon lam giay khai tu")
+    assert "tang le" not in focused.text and "benh vien" not in focused.text
+
+
+def test_a_run_on_request_keeps_the_clause_that_names_it():
+    # The clauses after the first ask only about facets: nothing is dropped.
+    focused = focus(REQUEST_THEN_FACETS)
+    assert not focused.narrative_dropped
+    assert "thẻ căn cước" in focused.text
+
+
+def test_a_run_on_story_is_served_not_told_nothing_was_found(lexical_retriever, hybrid_retriever):
+    for retriever in (lexical_retriever, hybrid_retriever):
+        result = retriever.search(RUN_ON_DEATH)
+        assert result.decision in ("answer", "choose")
+        assert result.hits[0].procedure.name == "Thủ tục đăng ký khai tử"
+
+
+def test_derived_stories_typed_as_one_sentence_are_served_like_the_same_stories(
+    hybrid_retriever,
+):
+    # Every record's derived story (knowledge.derived), once as written and once with its
+    # full stops turned into commas: the run-on spelling must not lose the request.
+    from knowledge.derived import story_questions
+    from knowledge.lexicon import default_lexicon
+
+    stories = story_questions(hybrid_retriever.catalogue, default_lexicon())
+
+    def served(text: str, accepted: tuple[str, ...]) -> bool:
+        result = hybrid_retriever.search(text)
+        shown = result.choices or (result.hits[:1] if result.decision == "answer" else [])
+        return any(hit.procedure.code in accepted for hit in shown)
+
+    written = sum(served(q.text, q.accepted) for q in stories)
+    run_on = sum(
+        served(q.text.replace(". ", ", ").replace("? ", ", "), q.accepted) for q in stories
+    )
+    assert run_on >= written - len(stories) // 10
