@@ -34,8 +34,8 @@ from knowledge.abbreviations import (
     initial_key,
     spelt_lengths,
 )
+from knowledge.function_words import ACCENTED_FUNCTION_WORDS
 from knowledge.portal_import import crawl_records
-from knowledge.query import ACCENTED_FUNCTION_WORDS
 from knowledge.spelling import SYLLABLE_SHAPE
 from knowledge.text import fold, normalize, visible_nfc
 

@@ -14,8 +14,9 @@ import math
 from functools import lru_cache
 
 from knowledge.facets import detect_facets
+from knowledge.function_words import STOPWORDS
 from knowledge.lexical import terms
-from knowledge.query import COURTESIES, STOPWORDS
+from knowledge.query import COURTESIES
 from knowledge.retriever import Retriever, SearchResult
 from knowledge.text import syllables
 

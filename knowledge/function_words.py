@@ -1,0 +1,42 @@
+"""Function words of citizens' questions: words that carry no procedure meaning.
+
+Read by query analysis (content words), by the focus on long messages (whether a clause names
+anything besides them) and by the abbreviation generator.
+"""
+
+from __future__ import annotations
+
+from knowledge.text import has_diacritics
+
+# Function words of citizens' questions, Vietnamese (folded) and English. They carry no
+# procedure meaning; they are dropped from the content words.
+STOPWORDS = frozenset(
+    """
+    a ad ah ak admin anh ban be bi cac cach can cau cho cua da day de den di do duoc em gi gio
+    giup ha hay hen hoi j ji khi khong la lam luon minh muon nao ne neu nhe nhi nho nhu nhung
+    nua o oi phai qua ra roi se t ta thi the thoi toi va vay ve voi vs xin xem ya u uh vang
+    thanks thank please pls hello hi i me my we our you your the an of to for in on at is are
+    am do does did how what which when where who why could should would will with and or from
+    by it this that there get need want about as ok okay dc k ko hok nhieu it bac ninh ubnd
+    moi hom nay tuan truoc sau luc hien
+    """.split()
+)
+# What the folded function words are when typed with accents. A word typed with other accents
+# is a content word whose folded form happens to be a function word: "thẻ" (card) is not
+# "the", "căn" (căn cước) is not "cần", "hạn" is not "hẹn".
+ACCENTED_FUNCTION_WORDS = frozenset(
+    """
+    à ạ ả á anh bạn bị các cách cần câu cho của đã dạ đây đấy để đến đi đó được em gì giờ
+    giúp hả hay hẹn hỏi khi không là làm luôn mình muốn nào nè nếu nhé nhỉ nhờ như những
+    nhưng nữa ở ơ ơi phải qua quá ra rồi sẽ ta thì thế thể thôi tôi và vậy về với xin xem ừ
+    vâng mới mọi hôm nay này tuần trước sau lúc hiện nhiều ít bắc ninh
+    """.split()
+)
+
+
+def is_function_word(folded: str, typed: str | None) -> bool:
+    """Whether a word is a function word: its folded form is one, unless the citizen typed it
+    with accents that make it another word."""
+    if folded not in STOPWORDS:
+        return False
+    return typed is None or not has_diacritics(typed) or typed in ACCENTED_FUNCTION_WORDS
