@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass
 
 from knowledge.facets import detect_facets
+from knowledge.function_words import KINSHIP, is_function_word
 from knowledge.text import has_diacritics, syllables
 
 FOCUS_ABOVE = 150  # characters: a message this long or shorter is read whole (one sentence
 # of story before the question already makes a message longer: it is narrowed too)
 MAX_FOCUS_WORDS = 48  # the most words the focused request keeps (a fixed budget)
-MIN_REQUEST_WORDS = 4  # syllables a run-on message's request must hold besides its cues
+MIN_REQUEST_WORDS = 2  # content syllables a run-on message's request names besides its cues
 
 _SENTENCE_RE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
 _CLAUSE_RE = re.compile(r"[^,]+,?")
@@ -216,16 +217,19 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
 
 def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
     """A long message typed as one sentence, its story and request joined by commas ("tôi ở
-    …, bà nội tôi mất tháng trước …, giờ tôi muốn làm giấy khai tử … nộp ở đâu"): the clauses
-    before the first that asks are story and are dropped (their variant facts kept); from
-    that clause on, everything is read, since the clauses after a request often carry its
-    object or its facets ("…, cần giấy tờ gì, nộp ở đâu")."""
+    …, bà nội tôi mất tháng trước …, giờ tôi muốn làm giấy khai tử … nộp ở đâu"): the clause
+    that asks most among those that name something besides their cues (the last on ties) is
+    the request; the clauses before it are story and are dropped (their variant facts kept),
+    the clauses after it are read with it, since they often carry its facets ("…, cần giấy
+    tờ gì, nộp ở đâu")."""
     parts = clauses(text)
-    first = next((i for i, part in enumerate(parts) if ask_score(part) > 0), 0)
-    if first == 0 or not _states_a_request(parts[first]):
+    scores = [ask_score(part) for part in parts]
+    named = [i for i, part in enumerate(parts) if scores[i] > 0 and _names_something(part)]
+    anchor = max(named, key=lambda i: (scores[i], i), default=0)
+    if anchor == 0:
         return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
-    kept = " ".join(parts[first:])
-    return FocusedRequest(_cap(_with_story_facts(kept, parts[:first]), max_words), True)
+    kept = " ".join(parts[anchor:])
+    return FocusedRequest(_cap(_with_story_facts(kept, parts[:anchor]), max_words), True)
 
 
 def _with_story_facts(kept: str, dropped: list[str]) -> str:
@@ -242,19 +246,26 @@ def _with_story_facts(kept: str, dropped: list[str]) -> str:
     return f"{kept} ({', '.join(facts)})" if facts else kept
 
 
-def _states_a_request(clause: str) -> bool:
-    """Whether the first asking clause of a run-on message also names what is asked about
-    ("giờ tôi muốn làm giấy khai tử cho bà thì …", "cho tôi hỏi thủ tục … nộp ở đâu"): at least
-    :data:`MIN_REQUEST_WORDS` syllables besides its asking, intent and facet cues. One that
-    only asks about facets ("…, cần chuẩn bị giấy tờ gì, nộp ở đâu") leaves the request in
-    a clause before it, which must not be dropped."""
+def _names_something(clause: str) -> bool:
+    """Whether a clause names what it is about ("giờ tôi muốn làm giấy khai tử cho bà thì …",
+    "nay tôi muốn đăng ký thường trú"): at least :data:`MIN_REQUEST_WORDS` syllables besides
+    its asking, intent and facet cues, function words and kinship words. "…, cần chuẩn bị
+    giấy tờ gì, nộp ở đâu" and "giờ tôi muốn làm lại cho mẹ thì …" name nothing: what they
+    ask about is in a clause before them, which must not be dropped."""
     words = syllables(clause)
+    typed = _WORD_RE.findall(clause)
+    aligned = typed if len(typed) == len(words) else [None] * len(words)
     _, cue_positions = detect_facets(clause)
     for cue in (*_ASK_CUES, *_INTENT_CUES):
         for i in range(len(words) - len(cue) + 1):
             if tuple(words[i : i + len(cue)]) == cue:
                 cue_positions.update(range(i, i + len(cue)))
-    return len(words) - len(cue_positions) >= MIN_REQUEST_WORDS
+    content = [
+        word
+        for i, (word, as_typed) in enumerate(zip(words, aligned, strict=True))
+        if i not in cue_positions and not is_function_word(word, as_typed) and word not in KINSHIP
+    ]
+    return len(content) >= MIN_REQUEST_WORDS
 
 
 def _story_facts(sentence: str) -> list[str]:

@@ -1,7 +1,8 @@
-"""Function words of citizens' questions: words that carry no procedure meaning.
+"""Function words of citizens' questions (words that carry no procedure meaning) and the
+kinship words of their stories.
 
-Read by query analysis (content words), by the focus on long messages (whether a clause names
-anything besides them) and by the abbreviation generator.
+Read by query analysis (content words, the speller), by the focus on long messages (whether a
+clause names anything besides them) and by the abbreviation generator.
 """
 
 from __future__ import annotations
@@ -40,3 +41,13 @@ def is_function_word(folded: str, typed: str | None) -> bool:
     if folded not in STOPWORDS:
         return False
     return typed is None or not has_diacritics(typed) or typed in ACCENTED_FUNCTION_WORDS
+
+
+# Words of a citizen's family story the catalogue seldom writes, folded: kinship. Never taken
+# for typos ("con gái" is not "còn lại"); they stay content words, since who is concerned can
+# pick a procedure ("khai sinh cho con", "giám hộ cho cháu").
+KINSHIP = frozenset(
+    """
+    gai trai ong ba chau chong vo me bo cha chi co chu bac di cau mo thim duong dau re noi ngoai
+    """.split()
+)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from knowledge.facets import Facet, detect_facets, facet_cues
 from knowledge.focus import focus
-from knowledge.function_words import STOPWORDS, is_function_word
+from knowledge.function_words import KINSHIP, STOPWORDS, is_function_word
 from knowledge.lexicon import Lexicon
 from knowledge.spelling import (
     MIN_PAIR,
@@ -27,15 +27,6 @@ from knowledge.text import has_diacritics, normalize, syllables
 
 MAX_READ = 4000  # characters of a message read at all (the rest is never looked at)
 DENSE_WORD_BUDGET = 64  # words the encoder reads at most, whatever the message's length
-
-# Words of a citizen's family story the catalogue seldom writes, folded: kinship. Never taken
-# for typos ("con gái" is not "còn lại"); they stay content words, since who is concerned can
-# pick a procedure ("khai sinh cho con", "giám hộ cho cháu").
-KINSHIP = frozenset(
-    """
-    gai trai ong ba chau chong vo me bo cha chi co chu bac di cau mo thim duong dau re noi ngoai
-    """.split()
-)
 
 # Courtesies that open or close a question ("cho em hỏi …", "… ạ", "… với ad ơi"), folded.
 # Stripped from the ends of the encoder's text: they don't change what is asked, and without

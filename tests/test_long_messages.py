@@ -118,6 +118,18 @@ def test_a_run_on_request_keeps_the_clause_that_names_it():
     assert "thẻ căn cước" in focused.text
 
 
+def test_a_run_on_message_whose_request_names_nothing_is_read_whole():
+    # "giờ tôi muốn làm lại cho mẹ thì …" names no procedure: the card is in the clauses
+    # before it, which must stay.
+    message = (
+        "Thẻ căn cước của mẹ tôi bị mất hôm đi chợ phiên ở thị trấn, tìm mãi mấy hôm không "
+        "thấy, giờ tôi muốn làm lại cho mẹ thì cần giấy tờ gì và nộp ở đâu ạ"
+    )
+    focused = focus(message)
+    assert not focused.narrative_dropped
+    assert "Thẻ căn cước" in focused.text
+
+
 def test_a_run_on_story_is_served_not_told_nothing_was_found(lexical_retriever, hybrid_retriever):
     for retriever in (lexical_retriever, hybrid_retriever):
         result = retriever.search(RUN_ON_DEATH)
