@@ -12,6 +12,7 @@ whole.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -56,6 +57,13 @@ _INTENT_CUES = tuple(
     want|would like|need to|apply for|get a|register
     """
     )
+)
+
+# What opens a request in a message typed without punctuation: the intent cues and the
+# phrases that introduce a question ("cho tôi hỏi"), not the facet questions after it.
+_OPENERS = (
+    *(cue for cue in _ASK_CUES if cue[-1] == "hoi" and len(cue) > 1),
+    *_INTENT_CUES,
 )
 
 # Compounds a cue's syllable is only part of, which fold to the same syllables: "gia đình"
@@ -223,6 +231,8 @@ def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
     the clauses after it are read with it, since they often carry its facets ("…, cần giấy
     tờ gì, nộp ở đâu")."""
     parts = clauses(text)
+    if len(parts) < 2:
+        parts = _cue_pieces(text)
     scores = [ask_score(part) for part in parts]
     named = [i for i, part in enumerate(parts) if scores[i] > 0 and _names_something(part)]
     anchor = max(named, key=lambda i: (scores[i], i), default=0)
@@ -230,6 +240,23 @@ def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
         return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
     kept = " ".join(parts[anchor:])
     return FocusedRequest(_cap(_with_story_facts(kept, parts[:anchor]), max_words), True)
+
+
+def _cue_pieces(text: str) -> list[str]:
+    """A message typed without any punctuation cut before each phrase that opens a request
+    ("… xong rồi giờ tôi | muốn | làm giấy khai tử cho bà thì phải mang giấy tờ gì và nộp ở
+    đâu"), the only marks left of where it begins. Facet questions ("ở đâu", "bao lâu") don't
+    cut: they follow the request they ask about."""
+    words = text.split()
+    folded = [" ".join(syllables(word)) for word in words]
+    starts = {0}
+    for cue in _OPENERS:
+        spelt = " ".join(cue)
+        for i in range(len(words) - len(cue) + 1):
+            if " ".join(folded[i : i + len(cue)]) == spelt:
+                starts.add(i)
+    bounds = [*sorted(starts), len(words)]
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
 
 
 def _with_story_facts(kept: str, dropped: list[str]) -> str:

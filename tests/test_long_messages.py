@@ -118,6 +118,26 @@ def test_a_run_on_request_keeps_the_clause_that_names_it():
     assert "thẻ căn cước" in focused.text
 
 
+def test_a_story_typed_without_any_punctuation_is_narrowed_where_the_request_opens(
+    lexical_retriever, hybrid_retriever
+):
+    message = RUN_ON_DEATH.replace(",", "")
+    focused = focus(message)
+    assert focused.narrative_dropped
+    assert "khai tu" in focused.text and "tang le" not in focused.text
+    for retriever in (lexical_retriever, hybrid_retriever):
+        result = retriever.search(message)
+        assert result.decision in ("answer", "choose")
+        assert result.hits[0].procedure.name == "Thủ tục đăng ký khai tử"
+
+
+def test_facet_questions_after_an_unpunctuated_request_keep_it():
+    # "ở đâu", "bao lâu" follow the request they ask about: they open nothing.
+    message = REQUEST_THEN_FACETS.replace(",", "").replace("?", "")
+    focused = focus(message)
+    assert "thẻ căn cước" in focused.text
+
+
 def test_a_run_on_message_whose_request_names_nothing_is_read_whole():
     # "giờ tôi muốn làm lại cho mẹ thì …" names no procedure: the card is in the clauses
     # before it, which must stay.
