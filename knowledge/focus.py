@@ -6,8 +6,9 @@ mẹ để lại …") and asks at the end ("Cho tôi hỏi làm giấy chứng 
 between near-identical procedures (who files, first time / lost / change, a foreign element),
 and drops the rest of the narrative. A sentence that tells what was done or is held ("năm
 ngoái tôi đã làm …", "nhà tôi đã được cấp giấy rồi") is narrative even when it names a procedure,
-and the actions it names ("cấp lại", "thay đổi") pick no variant. A short message is read
-whole.
+and the actions it names ("cấp lại", "thay đổi") pick no variant. A message typed as one
+sentence is cut at its commas, or, without any, where a request opens ("…, giờ tôi muốn làm
+giấy khai tử cho bà thì nộp ở đâu"). A short message is read whole.
 """
 
 from __future__ import annotations
