@@ -250,10 +250,13 @@ def _cue_pieces(text: str) -> list[str]:
     cut: they follow the request they ask about."""
     words = text.split()
     folded = [" ".join(syllables(word)) for word in words]
+    at: dict[str, list[int]] = {}  # where each word occurs: a cue is only tried there
+    for i, word in enumerate(folded):
+        at.setdefault(word, []).append(i)
     starts = {0}
     for cue in _OPENERS:
         spelt = " ".join(cue)
-        for i in range(len(words) - len(cue) + 1):
+        for i in at.get(cue[0], ()):
             if " ".join(folded[i : i + len(cue)]) == spelt:
                 starts.add(i)
     bounds = [*sorted(starts), len(words)]
