@@ -213,7 +213,7 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
     if len(text) > FOCUS_ABOVE and len(parts) == 1:
         return _run_on_focus(text, max_words)
     if len(text) <= FOCUS_ABOVE or len(parts) < 2:
-        return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
+        return _read_whole(text, max_words)
     scores = [ask_score(s) for s in parts]
     best = max(range(len(parts)), key=lambda i: (scores[i], i))
     # The sentence that says what is wanted, when it is not the one that asks.
@@ -238,7 +238,7 @@ def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
     named = [i for i, part in enumerate(parts) if scores[i] > 0 and _names_something(part)]
     anchor = max(named, key=lambda i: (scores[i], i), default=0)
     if anchor == 0:
-        return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
+        return _read_whole(text, max_words)
     kept = " ".join(parts[anchor:])
     return FocusedRequest(_cap(_with_story_facts(kept, parts[:anchor]), max_words), True)
 
@@ -261,6 +261,11 @@ def _cue_pieces(text: str) -> list[str]:
                 starts.add(i)
     bounds = [*sorted(starts), len(words)]
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
+
+
+def _read_whole(text: str, max_words: int) -> FocusedRequest:
+    """The message as it is, cut only to ``max_words`` (and then said to be narrowed)."""
+    return FocusedRequest(_cap(text, max_words), len(text.split()) > max_words)
 
 
 def _with_story_facts(kept: str, dropped: list[str]) -> str:
