@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ranking import measure  # noqa: E402
+from bench.ranking import CATALOGUE, measure  # noqa: E402
 from knowledge.abbreviations import (  # noqa: E402
     ABBREVIATION,
     QUERY_MIN_LETTERS,
@@ -37,8 +37,6 @@ from knowledge.lexicon import Lexicon, default_lexicon  # noqa: E402
 from knowledge.retriever import Retriever  # noqa: E402
 from knowledge.schema import Catalogue  # noqa: E402
 from knowledge.text import fold  # noqa: E402
-
-CATALOGUE = ROOT.parent / "shared" / "catalogue" / "dvc-national-2026.jsonl.gz"
 
 
 def abbreviation_questions(
