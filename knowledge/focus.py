@@ -6,7 +6,9 @@ mẹ để lại …") and asks at the end ("Cho tôi hỏi làm giấy chứng 
 between near-identical procedures (who files, first time / lost / change, a foreign element),
 and drops the rest of the narrative. A sentence that tells what was done or is held ("năm
 ngoái tôi đã làm …", "nhà tôi đã được cấp giấy rồi") is narrative even when it names a procedure,
-and the actions it names ("cấp lại", "thay đổi") pick no variant. A message typed as one
+and the actions it names ("cấp lại", "thay đổi") pick no variant. A request that names nothing
+("Vậy bây giờ phải làm những gì?") is read with the story sentences that name something,
+since what it asks about was told there. A message typed as one
 sentence is cut at its commas, or, without any, where a request opens ("…, giờ tôi muốn làm
 giấy khai tử cho bà thì nộp ở đâu"). A short message is read whole.
 """
@@ -205,9 +207,11 @@ def variant_facts(text: str) -> list[str]:
 
 
 def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
-    """The request inside ``text``: the sentence that asks most (the last on ties), with the
-    sentence before it when the request alone names little ("Tôi phải làm gì?"), plus the
-    variant facts of the dropped narrative; at most ``max_words`` words."""
+    """The request inside ``text``: the sentence that asks most (the last on ties), the one
+    that says what is wanted when another does (one that names something first), the
+    questions asked after it, and the variant facts of the dropped narrative; when none of
+    those names anything ("Vậy giờ phải làm gì?"), the story sentences that do. At most
+    ``max_words`` words."""
     text = " ".join(text.split())
     parts = sentences(text)
     if len(text) > FOCUS_ABOVE and len(parts) == 1:
@@ -216,12 +220,34 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
         return _read_whole(text, max_words)
     scores = [ask_score(s) for s in parts]
     best = max(range(len(parts)), key=lambda i: (scores[i], i))
-    # The sentence that says what is wanted, when it is not the one that asks.
+    # The sentence that says what is wanted, when it is not the one that asks: one that
+    # names something ("… giờ muốn xin lý lịch tư pháp …") before one that only asks.
     others = [i for i in range(len(parts)) if i != best and scores[i] >= 1.5]
-    chosen = sorted([best, *sorted(others, key=lambda i: (scores[i], i))[-1:]])
+    wanted = max(others, key=lambda i: (_names_something(parts[i]), scores[i], i), default=best)
+    # The questions asked after the request ("… Nếu được thì cần mang gì?") ask about it.
+    after = [i for i in range(best + 1, len(parts)) if scores[i] > 0]
+    chosen = sorted({best, wanted, *after})
+    if not any(_names_something(parts[i]) for i in chosen):
+        return _nameless_request(text, parts, chosen, max_words)
     kept = " ".join(parts[i] for i in chosen)
     dropped = [part for i, part in enumerate(parts) if i not in chosen]
     return FocusedRequest(_cap(_with_story_facts(kept, dropped), max_words), True)
+
+
+def _nameless_request(
+    text: str, parts: list[str], chosen: list[int], max_words: int
+) -> FocusedRequest:
+    """A request that names nothing ("Vậy bây giờ phải làm những gì?"): what it asks about
+    is told in the story before it ("… để mẹ đứng tên thừa kế quyền sử dụng đất."), in a
+    sentence no cue marks. The request is read with the story's sentences that name
+    something, past facts left out when others remain (their last ``max_words`` words,
+    the request last); with nothing named at all, the message is read whole."""
+    named = [i for i in range(chosen[0]) if _names_something(parts[i])]
+    if not named:
+        return _read_whole(text, max_words)
+    story = [i for i in named if not is_past_fact(parts[i])] or named[-1:]
+    words = " ".join(parts[i] for i in [*story, *chosen]).split()
+    return FocusedRequest(" ".join(words[-max_words:]), True)
 
 
 def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
@@ -289,7 +315,7 @@ def _names_something(clause: str) -> bool:
     giấy tờ gì, nộp ở đâu" and "giờ tôi muốn làm lại cho mẹ thì …" name nothing: what they
     ask about is in a clause before them, which must not be dropped."""
     words = syllables(clause)
-    typed = _WORD_RE.findall(clause)
+    typed = [word.lower() for word in _WORD_RE.findall(clause)]
     aligned = typed if len(typed) == len(words) else [None] * len(words)
     _, cue_positions = detect_facets(clause)
     for cue in (*_ASK_CUES, *_INTENT_CUES):

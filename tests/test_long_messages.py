@@ -62,6 +62,48 @@ def test_what_is_still_to_do_stays_with_the_request():
     assert "tặng cho" in focus(message).text
 
 
+# A question that names nothing, after the sentence that says what is needed without any
+# cue ("cần giấy khai tử …") and a sentence of story (the team's own words).
+NAMELESS_DEATH = (
+    "Ông nhà tôi mất tuần trước ở nhà, các con ở xa chưa về kịp. "
+    "Bây giờ nhà tôi cần giấy khai tử cho ông, mà không biết bắt đầu từ đâu. "
+    "Tôi già rồi, mắt kém, nhờ cháu gõ giúp. "
+    "Vậy bây giờ phải làm những gì?"
+)
+
+
+def test_a_request_that_names_nothing_is_read_with_the_story_that_names_it():
+    focused = focus(NAMELESS_DEATH)
+    assert focused.narrative_dropped
+    assert "khai tử" in focused.text
+    assert focused.text.endswith("Vậy bây giờ phải làm những gì?")
+
+
+def test_a_request_that_names_nothing_is_served_not_told_nothing_was_found(hybrid_retriever):
+    result = hybrid_retriever.search(NAMELESS_DEATH)
+    assert result.decision in ("answer", "choose")
+    assert "khai tử" in result.hits[0].procedure.name
+
+
+def test_the_sentence_that_names_the_request_is_kept_with_the_questions_after_it(
+    lexical_retriever,
+):
+    # Two sentences say what is wanted; the one kept is the one that names it, not "Tôi là
+    # mẹ thì có làm thay được không?", and the question asked after ("Nếu được thì cần
+    # mang gì?") is kept too: its documents question is answered.
+    message = (
+        "Con tôi đi xuất khẩu lao động về, giờ muốn xin lý lịch tư pháp để đi tiếp. "
+        "Nó đang bận đi làm suốt. "
+        "Tôi là mẹ thì có làm thay được không? "
+        "Nếu được thì cần mang gì?"
+    )
+    text = focus(message).text
+    assert "lý lịch tư pháp" in text and "mang gì" in text
+    result = lexical_retriever.search(message)
+    assert "documents" in result.facets
+    assert "lý lịch tư pháp" in result.hits[0].procedure.name.lower()
+
+
 def test_family_and_recalled_times_are_not_read_as_asking():
     # "gia đình" is not "định" (intend), "hồi trước" is not "hỏi" (ask): neither sentence
     # is kept beside the question.
