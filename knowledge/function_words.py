@@ -2,12 +2,18 @@
 kinship words of their stories.
 
 Read by query analysis (content words, the speller), by the focus on long messages (whether a
-clause names anything besides them) and by the abbreviation generator.
+clause names anything besides them) and by the abbreviation generator. A function word that
+the catalogue's names bind to a neighbour ("giải thể", "nhà ở", "trẻ em") is part of a term
+there: :func:`bound_pairs` learns those pairs from the names.
 """
 
 from __future__ import annotations
 
-from knowledge.text import has_diacritics
+import itertools
+from collections import Counter
+from collections.abc import Iterable
+
+from knowledge.text import fold, has_diacritics, normalize
 
 # Function words of citizens' questions, Vietnamese (folded) and English. They carry no
 # procedure meaning; they are dropped from the content words.
@@ -51,3 +57,33 @@ KINSHIP = frozenset(
     gai trai ong ba chau chong vo me bo cha chi co chu bac di cau mo thim duong dau re noi ngoai
     """.split()
 )
+
+
+BOUND_SHARE = 0.25  # of the names that spell a function word, the share where one pair holds it
+BOUND_MIN = 3  # names a bound pair occurs in, at least
+
+
+def bound_pairs(names: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """Pairs of words, spelt as procedure names spell them, in which a function word is part
+    of a term ("giải thể", "nhà ở", "trẻ em", "quá cảnh", "an ninh"): the pair occurs in at
+    least :data:`BOUND_MIN` names and in at least :data:`BOUND_SHARE` of the names where that
+    spelling of the function word occurs, and its other word is not a function word. "có
+    thể" is no such pair: names seldom write it."""
+    in_names: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for name in dict.fromkeys(names):
+        words = [w.strip(".,;:()[]\"'/-") for w in normalize(name).lower().split()]
+        words = [w for w in words if w]
+        in_names.update(set(words))
+        pairs.update(set(itertools.pairwise(words)))
+    found = set()
+    for (a, b), count in pairs.items():
+        for word, other in ((a, b), (b, a)):
+            if (
+                count >= BOUND_MIN
+                and is_function_word(fold(word), word)
+                and not is_function_word(fold(other), other)
+                and count >= BOUND_SHARE * in_names[word]
+            ):
+                found.add((a, b))
+    return frozenset(found)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from knowledge.facets import Facet, detect_facets, facet_cues
 from knowledge.focus import focus
-from knowledge.function_words import KINSHIP, STOPWORDS, is_function_word
+from knowledge.function_words import KINSHIP, STOPWORDS, bound_pairs, is_function_word
 from knowledge.lexicon import Lexicon
 from knowledge.spelling import (
     MIN_PAIR,
@@ -91,6 +91,7 @@ class QueryAnalyzer:
         accented: list[str],
         corpus: Sequence[str] = (),
         cache_dir: Path | None = None,
+        names: Sequence[str] = (),
     ):
         """``accented``: the catalogue's searchable text (names, aliases, …), which also
         gives diacritics back to questions typed without them; ``corpus``: more catalogue
@@ -98,6 +99,8 @@ class QueryAnalyzer:
         are kept in ``cache_dir``."""
         self.lexicon = lexicon
         self._restore = accent_table(accented)
+        # Function words that procedure names (``names``) bind into terms: "giải thể".
+        self._bound = bound_pairs(names)
         # How citizens ask and what they call things: evidence as good as the catalogue's.
         phrasing = [*facet_cues(), *lexicon.phrases()] * MIN_PAIR
         counts, self._written = speller_tables(accented, corpus, phrasing, cache_dir)
@@ -150,7 +153,10 @@ class QueryAnalyzer:
             typed_word = aligned[position] if aligned is not None else None
             if (
                 position not in cue_positions
-                and not is_function_word(token, typed_word)
+                and (
+                    not is_function_word(token, typed_word)
+                    or self._in_term(position, repaired, aligned)
+                )
                 and not token.isdigit()
             ):
                 concepts.append(Concept(token, (token,)))
@@ -170,6 +176,23 @@ class QueryAnalyzer:
             expanded_tokens=expanded,
             narrative_dropped=focused.narrative_dropped,
         )
+
+    def _in_term(self, position: int, tokens: list[str], typed: list[str] | None) -> bool:
+        """Whether the function word at ``position`` is part of a term with a neighbour, as
+        procedure names write it ("giải thể", "nhà ở"): read as typed, or, typed without
+        accents, as the catalogue most often spells the pair ("giai the": "giải thể")."""
+        for a in (position - 1, position):
+            b = a + 1
+            if a < 0 or b >= len(tokens):
+                continue
+            if typed is not None and has_diacritics(typed[a] + typed[b]):
+                pair = (typed[a], typed[b])
+            else:
+                spelt = self._restore.get(f"{tokens[a]} {tokens[b]}", "").split()
+                pair = (spelt[0], spelt[1]) if len(spelt) == 2 else ("", "")
+            if pair in self._bound:
+                return True
+        return False
 
     def _suspects(self, text: str, tokens: list[str]) -> _Suspects:
         """In a question typed with accents: words the catalogue never writes as typed

@@ -142,6 +142,7 @@ class Retriever:
             lexical_texts,
             [text for p in self.procedures for text in _speller_text(p)],
             cache_dir,
+            [p.name for p in self.procedures],
         )
         self._max_idf = max(self.bm25.idf.values(), default=1.0)
         # English questions are also matched on English names made from the term list.

@@ -48,6 +48,14 @@ def national_path() -> Path:
     return NATIONAL
 
 
+@pytest.fixture(scope="session")
+def national_retriever(national_path) -> Retriever:
+    """Lexical only, over the national catalogue (2,642 procedures)."""
+    from knowledge.catalogue_files import load_catalogue
+
+    return Retriever(load_catalogue(national_path), encoder=None)
+
+
 # --- the store, on SQLite and on the machine's PostgreSQL -------------------------------------
 
 PG_ADMIN_URL = os.environ.get("MOTCUA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -2,13 +2,9 @@
 
 from importlib import resources
 
-import pytest
-
 from knowledge.abbreviations import Abbreviations, Pair, default_abbreviations, spelt_lengths
 from knowledge.build_abbreviations import learn, record_texts, render
-from knowledge.catalogue_files import load_catalogue
 from knowledge.lexicon import default_lexicon
-from knowledge.retriever import Retriever
 from knowledge.text import syllables
 
 # Made-up record texts: the pairs below are defined inline or written beside their words.
@@ -67,11 +63,6 @@ def test_the_shipped_pairs_are_the_catalogues_and_expand_questions():
     assert hit.expansions == ("hợp tác xã",)
     (hit,) = default_lexicon().find(syllables("gcn"))
     assert hit.expansions == ("giấy chứng nhận",)
-
-
-@pytest.fixture(scope="module")
-def national_retriever(national_path) -> Retriever:
-    return Retriever(load_catalogue(national_path), encoder=None)
 
 
 def test_words_written_out_reach_a_record_whose_name_abbreviates_them(national_retriever):
