@@ -50,13 +50,13 @@ _ASK_CUES = tuple(
     """
     )
 )
-# The citizen's intent and the words a procedure is named with: the sentence that says what
-# they want done, which may precede the one that asks about it.
+# The citizen's intent ("muốn", "định", "cần") and the words a procedure is named with: the
+# sentence that says what they want done or need, which may precede the one that asks about it.
 _INTENT_CUES = tuple(
     tuple(cue.split())
     for cue in _phrases(
         """
-    muon|dinh|can lam|lam thu tuc|xin cap|dang ky|cap giay|lam giay|lam so|lam ho so|
+    muon|dinh|can|lam thu tuc|xin cap|dang ky|cap giay|lam giay|lam so|lam ho so|
     want|would like|need to|apply for|get a|register
     """
     )
@@ -66,26 +66,31 @@ _INTENT_CUES = tuple(
 # phrases that introduce a question ("cho tôi hỏi"), not the facet questions after it.
 _OPENERS = (
     *(cue for cue in _ASK_CUES if cue[-1] == "hoi" and len(cue) > 1),
-    *_INTENT_CUES,
+    *(cue for cue in _INTENT_CUES if cue != ("can",)),  # "cần" opens facet questions too
 )
 
 # Compounds a cue's syllable is only part of, which fold to the same syllables: "gia đình"
 # (family), "ổn định", "quyết định" name no intent ("định"); "thu hồi", "hồi trước",
-# "phục hồi" ask nothing ("hỏi").
+# "phục hồi" ask nothing ("hỏi"); "căn cước", "cán bộ", "căn hộ" need nothing ("cần").
 _NOT_CUES = frozenset(
     tuple(pair.split())
     for pair in _phrases(
         """
     gia dinh|on dinh|quyet dinh|quy dinh|xac dinh|nhat dinh|co dinh|chi dinh|giam dinh|
     khang dinh|an dinh|dinh cu|dinh ky|dinh chinh|dinh muc|tham dinh|du dinh|
-    thu hoi|phuc hoi|hoi truoc|hoi xua|hoi do|hoi tre|hoi nho|hoi phuc|hoi huong|hoi sinh
+    thu hoi|phuc hoi|hoi truoc|hoi xua|hoi do|hoi tre|hoi nho|hoi phuc|hoi huong|hoi sinh|
+    can cuoc|can bo|can ho|can cu|can thiep|can nha|can phong
     """
     )
 )
 
 # Cue syllables whose accented spelling is known: typed with other accents they are other
 # words ("hồi" a time, "đình" a family or a temple).
-_ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định"}
+_ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định", "can": "cần"}
+
+# Words for the paperwork of any procedure, not which one (folded): "Xin hỏi hồ sơ cần những
+# gì?" names nothing, and what it asks about was told before.
+_GENERIC = tuple(tuple(words.split()) for words in _phrases("ho so|giay to|thu tuc|giay"))
 
 # A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã được cấp
 # giấy rồi") is story, whatever procedure words it holds: its intent cues don't make it the
@@ -318,7 +323,7 @@ def _names_something(clause: str) -> bool:
     typed = [word.lower() for word in _WORD_RE.findall(clause)]
     aligned = typed if len(typed) == len(words) else [None] * len(words)
     _, cue_positions = detect_facets(clause)
-    for cue in (*_ASK_CUES, *_INTENT_CUES):
+    for cue in (*_ASK_CUES, *_INTENT_CUES, *_GENERIC):
         for i in range(len(words) - len(cue) + 1):
             if tuple(words[i : i + len(cue)]) == cue:
                 cue_positions.update(range(i, i + len(cue)))

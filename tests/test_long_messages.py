@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.focus import focus
+from knowledge.focus import ask_score, focus
 from knowledge.retriever import Retriever
 
 # Stories the team wrote: another procedure told as a past fact, then a different request.
@@ -102,6 +102,43 @@ def test_the_sentence_that_names_the_request_is_kept_with_the_questions_after_it
     result = lexical_retriever.search(message)
     assert "documents" in result.facets
     assert "lý lịch tư pháp" in result.hits[0].procedure.name.lower()
+
+
+def test_what_the_story_says_is_needed_stays_with_the_question():
+    # "Bà cần căn cước …" says what is needed without "muốn"; the question after it asks only
+    # how ("Công an có đến nhà làm … được không?").
+    message = (
+        "Bà nội tôi năm nay 85 tuổi, mắt kém, đi lại khó khăn. "
+        "Thẻ của bà bị mất từ hồi tết, tìm mãi không thấy. "
+        "Bà cần căn cước để đi rút tiền tiết kiệm. "
+        "Công an có đến nhà làm cho người già được không, hay phải đưa bà lên?"
+    )
+    assert "căn cước" in focus(message).text
+
+
+def test_words_that_only_fold_to_need_are_not_a_need():
+    # "căn cước", "cán bộ" fold to "can" like "cần" (need); typed either way they need nothing.
+    for sentence in (
+        "Cán bộ xã bảo tôi lên huyện.",
+        "Nha toi co can cuoc roi.",
+        "Can bo thon da den nha.",
+    ):
+        assert ask_score(sentence) == 0
+
+
+def test_a_question_about_the_paperwork_alone_is_read_with_the_story(hybrid_retriever):
+    # "hồ sơ cần những gì" names the paperwork of any procedure; which one was told before.
+    message = (
+        "Nhà tôi xây nhà 3 tầng trên đất ở của gia đình tại phường Từ Sơn. "
+        "Thợ bảo phải xin giấy phép xây dựng trước khi làm. "
+        "Tôi không biết bắt đầu từ đâu. "
+        "Xin hỏi hồ sơ cần những gì?"
+    )
+    assert "giấy phép xây dựng" in focus(message).text
+    result = hybrid_retriever.search(message)
+    assert result.decision in ("answer", "choose")
+    assert "giấy phép xây dựng" in result.hits[0].procedure.name.lower()
+    assert "documents" in result.facets
 
 
 def test_family_and_recalled_times_are_not_read_as_asking():
