@@ -236,7 +236,7 @@ def focus(text: str, max_words: int = MAX_FOCUS_WORDS) -> FocusedRequest:
         return _nameless_request(text, parts, chosen, max_words)
     kept = " ".join(parts[i] for i in chosen)
     dropped = [part for i, part in enumerate(parts) if i not in chosen]
-    return FocusedRequest(_cap(_with_story_facts(kept, dropped), max_words), True)
+    return FocusedRequest(_cap_keeping_end(_with_story_facts(kept, dropped), max_words), True)
 
 
 def _nameless_request(
@@ -251,8 +251,8 @@ def _nameless_request(
     if not named:
         return _read_whole(text, max_words)
     story = [i for i in named if not is_past_fact(parts[i])] or named[-1:]
-    words = " ".join(parts[i] for i in [*story, *chosen]).split()
-    return FocusedRequest(" ".join(words[-max_words:]), True)
+    kept = " ".join(parts[i] for i in [*story, *chosen])
+    return FocusedRequest(_cap_keeping_end(kept, max_words), True)
 
 
 def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
@@ -343,6 +343,13 @@ def _story_facts(sentence: str) -> list[str]:
     if not is_past_fact(sentence):
         return facts
     return [f for f in facts if " ".join(syllables(f)) not in ACTION_FACTS]
+
+
+def _cap_keeping_end(text: str, max_words: int) -> str:
+    """``text`` cut to its last ``max_words`` words: the question, asked last, and the story's
+    facts after it stay; a long sentence before it loses its opening."""
+    words = text.split()
+    return text if len(words) <= max_words else " ".join(words[-max_words:])
 
 
 def _cap(text: str, max_words: int) -> str:

@@ -141,6 +141,21 @@ def test_a_question_about_the_paperwork_alone_is_read_with_the_story(hybrid_retr
     assert "documents" in result.facets
 
 
+def test_the_question_survives_a_long_sentence_that_says_what_is_wanted():
+    # The first sentence says what is wanted ("muốn làm lại giấy tờ …") and is long; with
+    # the question it runs past the word budget, which now trims the sentence, not the
+    # question.
+    message = (
+        "Chào anh chị, bố tôi năm nay ngoài tám mươi tuổi, sống một mình ở thôn Đông, nhà cửa "
+        "xuống cấp, giấy tờ cũ bị ướt hết vì mưa bão, giờ ông muốn làm lại toàn bộ giấy tờ tùy "
+        "thân cho đầy đủ để sau này con cháu khỏi vất vả chạy đi chạy lại nhiều lần mỗi khi cần. "
+        "Ông vẫn giữ sổ hộ khẩu cũ. "
+        "Cho tôi hỏi cấp lại thẻ căn cước cho người già nộp ở đâu?"
+    )
+    focused = focus(message)
+    assert focused.text.endswith("Cho tôi hỏi cấp lại thẻ căn cước cho người già nộp ở đâu?")
+
+
 def test_family_and_recalled_times_are_not_read_as_asking():
     # "gia đình" is not "định" (intend), "hồi trước" is not "hỏi" (ask): neither sentence
     # is kept beside the question.
