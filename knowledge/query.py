@@ -1,8 +1,9 @@
 """Query analysis: from a citizen's raw message to what retrieval needs.
 
 Steps: normalise → facet cues out → typo repair against the catalogue's vocabulary →
-lexicon expansion → content words (stop words out) → a text for the dense encoder, with
-diacritics restored from the catalogue when the citizen typed none.
+lexicon expansion → content words (stop words out, unless the catalogue's names bind them
+into a term) → a text for the dense encoder, with diacritics restored from the catalogue
+when the citizen typed none.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ class QueryAnalyzer:
         """``accented``: the catalogue's searchable text (names, aliases, …), which also
         gives diacritics back to questions typed without them; ``corpus``: more catalogue
         text (document lists, conditions, steps) for the speller's word-pair counts, which
-        are kept in ``cache_dir``."""
+        are kept in ``cache_dir``; ``names``: the procedures' names, which tell the function
+        words that are part of a term ("giải thể")."""
         self.lexicon = lexicon
         self._restore = accent_table(accented)
         # Function words that procedure names (``names``) bind into terms: "giải thể".
