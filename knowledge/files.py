@@ -1,11 +1,17 @@
-"""Files the index keeps: a key naming a cache file by its content, and atomic writes."""
+"""Files the index keeps: a key naming a cache file by its content, atomic writes, and
+tables cached as JSON."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def content_key(salt: bytes, texts: Iterable[str]) -> str:
@@ -24,3 +30,18 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def cached_json(path: Path | None, build: Callable[[], Any]) -> Any:
+    """``build()``'s result (JSON-serialisable), read from ``path`` when an earlier run wrote
+    it there, else built and written there atomically; built every time without a path. An
+    unreadable file is logged and replaced."""
+    if path is not None and path.exists():
+        try:
+            return json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable cache %s: %s", path, exc)
+    built = build()
+    if path is not None:
+        write_atomically(path, json.dumps(built, ensure_ascii=False).encode("utf-8"))
+    return built

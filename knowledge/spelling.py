@@ -12,8 +12,6 @@ model, every one-letter slip equally likely).
 from __future__ import annotations
 
 import itertools
-import json
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +20,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.files import content_key, write_atomically
+from knowledge.files import cached_json, content_key
 from knowledge.text import fold, normalize, syllables
 
 # The shape of a Vietnamese syllable once its accents are gone: an optional onset, a cluster
@@ -30,7 +28,6 @@ from knowledge.text import fold, normalize, syllables
 SYLLABLE_SHAPE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[mnptc])?$"
 )
-log = logging.getLogger(__name__)
 
 _WORD_RE = re.compile(r"[^\W_]+")
 TABLES_VERSION = b"speller-1"  # change when the counting changes: old caches are then ignored
@@ -196,18 +193,13 @@ def speller_tables(
     hundredths from the cache), else counted and written there atomically."""
     parts = itertools.chain(accented, [_PART_BREAK], corpus, [_PART_BREAK], phrasing)
     path = cache_dir / f"speller-{content_key(TABLES_VERSION, parts)}.json" if cache_dir else None
-    if path is not None and path.exists():
-        try:
-            saved = json.loads(path.read_text("utf-8"))
-            return saved["counts"], frozenset(saved["written"])
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("ignoring unreadable speller cache %s: %s", path, exc)
-    counts = dict(syllable_counts(itertools.chain(accented, corpus, phrasing)))
-    written = accented_words(itertools.chain(accented, corpus))
-    if path is not None:
-        saved = {"counts": counts, "written": sorted(written)}
-        write_atomically(path, json.dumps(saved, ensure_ascii=False).encode("utf-8"))
-    return counts, written
+
+    def count() -> dict[str, object]:
+        counts = syllable_counts(itertools.chain(accented, corpus, phrasing))
+        return {"counts": dict(counts), "written": sorted(accented_words([*accented, *corpus]))}
+
+    saved = cached_json(path, count)
+    return saved["counts"], frozenset(saved["written"])
 
 
 def syllable_counts(texts: Iterable[str]) -> Counter[str]:
