@@ -186,6 +186,22 @@ def test_the_spellers_counts_are_kept_on_disk_and_read_back(tmp_path):
     assert json.loads(files[0].read_text("utf-8"))["counts"]
 
 
+def test_accents_and_bound_words_are_kept_on_disk_and_read_back(tmp_path):
+    # A cold start reads the accent table and the name pairs instead of relearning them.
+    catalogue = load_catalogue(None)
+    question = "dang ky khai sinh cho con o dau"
+    fresh = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
+    assert "đăng ký khai sinh" in fresh.dense_text
+    files = list(tmp_path.glob("words-*.json"))
+    assert len(files) == 1
+    again = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
+    assert (again.dense_text, again.content_tokens) == (fresh.dense_text, fresh.content_tokens)
+    files[0].write_text("[1, 2", "utf-8")  # a damaged cache is ignored and rewritten
+    damaged = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
+    assert damaged.dense_text == fresh.dense_text
+    assert json.loads(files[0].read_text("utf-8"))["restore"]
+
+
 def test_a_question_asked_again_in_the_same_words_is_not_searched_again(encoder, tmp_path_factory):
     retriever = Retriever(embedded_catalogue(), encoder, tmp_path_factory.mktemp("repeat"))
     question = "con em mới sinh thì làm giấy tờ gì đầu tiên ạ"  # needs the encoder
