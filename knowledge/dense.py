@@ -14,6 +14,7 @@ import logging
 import os
 import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +30,7 @@ class Encoder(Protocol):
     """Turns texts into L2-normalised vectors."""
 
     name: str
+    replicas: int  # models that encode side by side (an index build keeps each one busy)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -142,6 +144,7 @@ class SentenceTransformerEncoder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        self.replicas = 1  # torch spreads one call over the cores itself
         self.name = f"st/{Path(path).name}-{model_fingerprint(Path(path))}"
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
@@ -191,7 +194,8 @@ def cached_passage_embeddings(
     encoder: Encoder, passages: list[str], cache_dir: Path | None, batch: int = 64
 ) -> np.ndarray:
     """Passage vectors, read from ``cache_dir`` when the same model already encoded the
-    same texts (the key hashes both), else computed and written there atomically."""
+    same texts (the key hashes both), else computed (in batches spread over the encoder's
+    models) and written there atomically."""
     key = content_key(encoder.name.encode(), passages)
     path = cache_dir / f"emb-{key}.npy" if cache_dir else None
     if path is not None and path.exists():
@@ -201,9 +205,11 @@ def cached_passage_embeddings(
                 return vectors
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable embedding cache %s: %s", path, exc)
-    parts = [
-        encoder.encode_passages(passages[i : i + batch]) for i in range(0, len(passages), batch)
-    ]
+    # One batch per model at a time: a server's single-threaded models (one per core) build
+    # the index side by side instead of one after the other on one core.
+    chunks = [passages[i : i + batch] for i in range(0, len(passages), batch)]
+    with ThreadPoolExecutor(max(1, encoder.replicas)) as pool:
+        parts = list(pool.map(encoder.encode_passages, chunks))
     vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 1), np.float32)
     if path is not None:
         saved = io.BytesIO()

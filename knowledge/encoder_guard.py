@@ -39,6 +39,7 @@ class BoundedEncoder:
     ) -> None:
         self.inner = inner
         self.name = inner.name  # the embedding cache is keyed by the model, not the wrapper
+        self.replicas = inner.replicas
         self.limit = max(1, limit)
         self.max_chars = max_chars
         self.long_chars = long_chars

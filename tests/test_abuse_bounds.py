@@ -82,6 +82,7 @@ def test_the_encoder_reads_a_bounded_part_of_a_question(lone_model):
 
     class Recording:
         name = lone_model.name
+        replicas = 1
 
         def encode_queries(self, texts):
             seen.extend(texts)

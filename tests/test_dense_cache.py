@@ -1,3 +1,4 @@
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,6 +16,27 @@ def test_passage_vectors_are_cached_by_model_and_text(encoder, tmp_path):
     np.testing.assert_array_equal(first, again)
     cached_passage_embeddings(encoder, [*texts, "Đăng ký kết hôn"], tmp_path)
     assert len(list(tmp_path.glob("emb-*.npy"))) == 2
+
+
+def test_an_index_build_keeps_every_model_busy(encoder, tmp_path):
+    """A server runs one single-threaded model per core: building the index must hand them
+    batches side by side (one core idle doubled the first start), in the passages' order."""
+    texts = [f"Thủ tục số {n}: đăng ký khai sinh" for n in range(8)]
+    together = threading.Barrier(2, timeout=10)  # broken if the batches come one by one
+
+    class TwoModels:
+        name = encoder.name
+        replicas = 2
+
+        def encode_queries(self, texts):
+            return encoder.encode_queries(texts)
+
+        def encode_passages(self, texts):
+            together.wait()
+            return encoder.encode_passages(texts)
+
+    vectors = cached_passage_embeddings(TwoModels(), texts, tmp_path, batch=4)
+    np.testing.assert_allclose(vectors, encoder.encode_passages(texts), atol=1e-5)
 
 
 def test_vectors_are_normalised_and_meaningful(encoder):
