@@ -9,6 +9,7 @@ record's name, applicants and levels (nothing is stated that the record doesn't 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,30 @@ _LEVELS = {
     "province": ("cấp tỉnh", "provincial level"),
     "central": ("cấp trung ương", "central level"),
 }
+
+
+# A choice shows a record's name up to this many characters; some names run to a thousand
+# (every case a land procedure covers), which no one reads on a phone. The answer card that
+# follows the choice shows the name whole.
+SHOWN_CHARS = 120
+_LONG_ASIDE = re.compile(r"\s*\(([^()]{30,})\)")  # a bracketed list of sub-cases
+
+
+def readable_name(name: str, limit: int = SHOWN_CHARS) -> str:
+    """``name`` as a choice shows it: whole when it fits in ``limit`` characters; else with
+    its long bracketed asides as "(…)" ("… cấp III, cấp IV (…) và nhà ở riêng lẻ"), and if
+    still too long, cut after the last clause or word that fits, marked with "…"."""
+    if len(name) <= limit:
+        return name
+    name = _LONG_ASIDE.sub(" (…)", name)
+    if len(name) <= limit:
+        return name
+    head = name[:limit]
+    for mark in ("; ", ", ", " "):
+        at = head.rfind(mark)
+        if at >= limit // 2:
+            return head[:at].rstrip(" ,;:") + " …"
+    return head + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,24 +128,29 @@ def describe(
 ) -> list[Option]:
     """Label each procedure by what differs between them. When they share a name (variants
     of one procedure), the label is only the difference ("cấp xã", "cấp lại …"); otherwise
-    the name comes first and the difference, if any, after it. ``name_of`` gives the name
-    to show (an English name, say); the record's name by default."""
+    the name comes first (a long one shortened: :func:`readable_name`) and the difference,
+    if any, after it. ``name_of`` gives the name to show (an English name, say); the
+    record's name by default."""
     name_of = name_of or (lambda proc: proc.name)
     aspects = [_aspects(p, lang) for p in procedures]
     differing = [i for i in range(3) if len({a[i] for a in aspects}) > 1]
     same_name = len({fold(base_name(p.name)) for p in procedures}) == 1
+    names = [name_of(p) for p in procedures]
+    for i, found in enumerate(aspects):
+        if 2 in differing and found[2]:  # the level is said after the dash
+            names[i] = base_name(names[i])
+    shown = [readable_name(name) for name in names]
+    if len(set(shown)) < len(set(names)):  # shortening made two alike: show them whole
+        shown = names
     options = []
-    for proc, found in zip(procedures, aspects, strict=True):
+    for proc, found, name in zip(procedures, aspects, shown, strict=True):
         words = [word for i in differing if (word := found[i])]
         if same_name and words:
             options.append(Option(proc, ", ".join(words).capitalize()))
         elif words:
-            name = name_of(proc)
-            if 2 in differing and found[2]:  # the level is said after the dash
-                name = base_name(name)
             options.append(Option(proc, f"{name} — {', '.join(words)}"))
         else:
-            options.append(Option(proc, name_of(proc)))
+            options.append(Option(proc, name))
     return options
 
 
@@ -132,6 +162,7 @@ def shared_name(procedures: Sequence[Procedure]) -> str | None:
 
 def which_case(name: str, lang: str) -> str:
     """The one short question asked when the choices are variants of one procedure."""
+    name = readable_name(name)
     if lang == "en":
         return f"“{name}” comes in several cases. Which one is yours?"
     return f"Thủ tục “{name}” có mấy trường hợp. Bạn thuộc trường hợp nào?"

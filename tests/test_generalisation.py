@@ -21,7 +21,7 @@ from knowledge.query import DENSE_WORD_BUDGET
 from knowledge.retriever import Hit, Retriever
 from knowledge.schema import Catalogue, Procedure
 from knowledge.text import fold
-from knowledge.variants import describe
+from knowledge.variants import SHOWN_CHARS, describe
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -150,6 +150,42 @@ def test_variants_are_told_apart_in_plain_words():
     ]
     labels = [o.label for o in describe(again, "en")]
     assert labels[1].endswith("re-issue (lost or damaged)")
+
+
+def test_choices_between_very_long_names_stay_readable_and_distinct():
+    # Names that list every case they cover: the choice shows what a reader can take in and
+    # keeps the words that tell them apart; the card after the choice shows the name whole.
+    cases = "/".join(f"trường hợp số {n} của công trình" for n in range(12))
+    procs = [
+        _proc("7", f"Cấp giấy phép xây dựng mới đối với công trình cấp IV ({cases}) và nhà ở"),
+        _proc("8", f"Gia hạn giấy phép xây dựng đối với công trình cấp IV ({cases}) và nhà ở"),
+        _proc("9", "Đăng ký biến động đất đai; " + "; ".join(["chuyển nhượng, thừa kế"] * 40)),
+    ]
+    labels = [o.label for o in describe(procs)]
+    assert all(len(label) <= SHOWN_CHARS + 2 for label in labels)
+    assert labels[0].startswith("Cấp giấy phép xây dựng mới") and labels[0].endswith("và nhà ở")
+    assert labels[1].startswith("Gia hạn giấy phép xây dựng")
+    assert labels[2].startswith("Đăng ký biến động đất đai") and labels[2].endswith("…")
+    reply = choices_reply([Hit(p, 1.0, 1.0, 0.9) for p in procs], "vi")
+    assert len(reply.text) < 600
+    same_start = [_proc("10", "Đăng ký " + "x" * 200 + " A"), _proc("11", "Đăng ký " + "x" * 200)]
+    assert len({o.label for o in describe(same_start)}) == 2  # never shortened into one
+
+
+def test_national_records_with_the_longest_names_are_offered_readably(national_retriever):
+    catalogue = national_retriever.catalogue
+    permits = [catalogue.get(code) for code in ("1.013225", "1.013229", "1.013227")]
+    assert all(p is not None and len(p.name) > 250 for p in permits)
+    labels = [o.label for o in describe([p for p in permits if p is not None])]
+    assert all(len(label) < 130 and "nhà ở riêng lẻ" in label for label in labels)
+    assert [label.split()[:2] for label in labels] == [
+        ["Cấp", "giấy"],
+        ["Cấp", "giấy"],
+        ["Gia", "hạn"],
+    ]
+    longest = max(catalogue, key=lambda p: len(p.name))
+    (option,) = describe([longest])
+    assert len(longest.name) > 1000 and len(option.label) <= SHOWN_CHARS + 2
 
 
 def test_english_choices_use_english_names_where_the_terms_allow():
