@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.contract.messages import Reply
+from bot.conversation.answers import documents_reply
 from bot.delivery.outbox import claim as outbox_claim
 from bot.delivery.outbox import enqueue
 from bot.delivery.sent_journal import SentJournal
@@ -101,12 +102,16 @@ async def test_a_redelivered_event_is_answered_once(rig):
     assert answers() == 2 and "Thời gian" in graph.texts("psid-7")[-1]
 
 
-async def test_a_long_reply_is_split_within_messenger_limits(rig):
-    await rig.messenger.say(rig.http, "psid-8", "đăng ký xe máy mới mua")
+async def test_a_long_reply_is_split_within_messenger_limits(rig, hybrid_retriever):
+    # The full document list of the record that has the longest one: several messages' worth.
+    longest = max(hybrid_retriever.procedures, key=lambda p: len(documents_reply(p, "vi").text))
+    assert len(documents_reply(longest, "vi").text) > 2 * 640
+    await rig.messenger.say(rig.http, "psid-8", payload=f"docs:{longest.code}")
     graph = rig.standins.graph
-    await eventually(lambda: len(graph.texts("psid-8")) >= 2)
+    await eventually(lambda: len(graph.texts("psid-8")) >= 3)
     assert all(len(t) <= 640 for t in graph.texts("psid-8"))
-    assert "quick_replies" in graph.received[-1]["message"]  # buttons ride on the last part
+    await rig.messenger.say(rig.http, "psid-8", "đăng ký xe máy mới mua")  # a choice
+    await eventually(lambda: "quick_replies" in graph.received[-1]["message"])
 
 
 async def test_platform_outage_delays_replies_but_loses_none_and_doubles_none(rig):
