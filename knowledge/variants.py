@@ -10,12 +10,12 @@ record's name, applicants and levels (nothing is stated that the record doesn't 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from knowledge.derived import base_name
 from knowledge.schema import Procedure
-from knowledge.text import fold
+from knowledge.text import fold, syllables
 
 # (folded cue in the name, Vietnamese label, English label), first match wins per aspect.
 _ACTIONS = (
@@ -53,16 +53,33 @@ SHOWN_CHARS = 120
 _LONG_ASIDE = re.compile(r"\s*\(([^()]{30,})\)")  # a bracketed list of sub-cases
 
 
-def readable_name(name: str, limit: int = SHOWN_CHARS) -> str:
+def readable_name(name: str, limit: int = SHOWN_CHARS, asked: Collection[str] = ()) -> str:
     """``name`` as a choice shows it: whole when it fits in ``limit`` characters; else with
     its long bracketed asides as "(…)" ("… cấp III, cấp IV (…) và nhà ở riêng lẻ"), and if
-    still too long, cut after the last clause or word that fits, marked with "…"."""
+    still too long, cut after the last clause or word that fits, marked with "…". A name
+    that lists its cases after semicolons shows its opening and, when the citizen's words
+    (``asked``: folded syllables) are found in a later case more than in that opening, that
+    case ("Đăng ký biến động … … chuyển nhượng, thừa kế, tặng cho quyền sử dụng đất …")."""
     if len(name) <= limit:
         return name
     name = _LONG_ASIDE.sub(" (…)", name)
     if len(name) <= limit:
         return name
-    head = name[:limit]
+    opening = _cut(name, limit)
+    cases = name.split("; ")[1:]
+    if asked and cases:
+        wanted = set(asked)
+        found = max(cases, key=lambda case: len(wanted & set(syllables(case))))
+        if len(wanted & set(syllables(found))) > len(wanted & set(syllables(opening))):
+            return f"{_cut(name, limit // 2)} {_cut(found, limit - limit // 2)}"
+    return opening
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` up to the last clause or word end within ``limit`` characters, then "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
     for mark in ("; ", ", ", " "):
         at = head.rfind(mark)
         if at >= limit // 2:
@@ -125,12 +142,13 @@ def describe(
     procedures: Sequence[Procedure],
     lang: str = "vi",
     name_of: Callable[[Procedure], str] | None = None,
+    asked: Collection[str] = (),
 ) -> list[Option]:
     """Label each procedure by what differs between them. When they share a name (variants
     of one procedure), the label is only the difference ("cấp xã", "cấp lại …"); otherwise
-    the name comes first (a long one shortened: :func:`readable_name`) and the difference,
-    if any, after it. ``name_of`` gives the name to show (an English name, say); the
-    record's name by default."""
+    the name comes first (a long one shortened to the part ``asked`` about, the citizen's
+    folded words: :func:`readable_name`) and the difference, if any, after it. ``name_of``
+    gives the name to show (an English name, say); the record's name by default."""
     name_of = name_of or (lambda proc: proc.name)
     aspects = [_aspects(p, lang) for p in procedures]
     differing = [i for i in range(3) if len({a[i] for a in aspects}) > 1]
@@ -139,7 +157,7 @@ def describe(
     for i, found in enumerate(aspects):
         if 2 in differing and found[2]:  # the level is said after the dash
             names[i] = base_name(names[i])
-    shown = [readable_name(name) for name in names]
+    shown = [readable_name(name, asked=asked) for name in names]
     if len(set(shown)) < len(set(names)):  # shortening made two alike: show them whole
         shown = names
     options = []

@@ -17,6 +17,8 @@ from feedback.models import (
     UnansweredQuestion,
 )
 from feedback.tickets import find_ticket_code
+from knowledge.retriever import Retriever
+from knowledge.schema import Catalogue, Procedure
 from tests.conftest import Chat
 
 
@@ -245,3 +247,24 @@ def test_a_flood_from_one_sender_is_slowed_without_slowing_others(hybrid_retriev
     with engine.store.session() as session:
         stored = session.exec(select(Message).where(Message.direction == "in")).all()
     assert len(stored) == 8  # every message kept, for staff to read
+
+
+def test_a_choice_shows_the_case_of_a_long_name_the_citizen_asked_about(store):
+    cases = [
+        "chuyển đổi quyền sử dụng đất nông nghiệp giữa hai hộ gia đình cùng xã",
+        "cho thuê lại quyền sử dụng đất trong khu công nghiệp, cụm công nghiệp",
+        "góp vốn bằng quyền sử dụng đất vào doanh nghiệp",
+        "tặng cho quyền sử dụng đất cho con",
+    ]
+    listing = Procedure(
+        "9.000001", "Đăng ký biến động đất đai; " + "; ".join(cases), ("province",), "Đất đai"
+    )
+    state = Procedure(
+        "9.000002", "Tặng cho quyền sử dụng đất cho Nhà nước", ("commune",), "Đất đai"
+    )
+    engine = Engine(Retriever(Catalogue([listing, state]), encoder=None), store)
+    chat = Chat(engine, user="land-gift")
+    chat.say("tặng cho quyền sử dụng đất cho con")
+    assert "pick:9.000001" in chat.payloads()  # the citizen chooses…
+    assert "tặng cho quyền sử dụng đất cho con" in chat.text  # …seeing the case they asked
+    assert "khu công nghiệp" not in chat.text

@@ -170,6 +170,13 @@ def test_choices_between_very_long_names_stay_readable_and_distinct():
     assert len(reply.text) < 600
     same_start = [_proc("10", "Đăng ký " + "x" * 200 + " A"), _proc("11", "Đăng ký " + "x" * 200)]
     assert len({o.label for o in describe(same_start)}) == 2  # never shortened into one
+    # A name listing its cases after semicolons shows the case the citizen asked about.
+    cases = ["cho thuê lại quyền sử dụng đất trong khu công nghiệp"] * 3 + ["tặng cho con"]
+    listing = _proc("12", "Đăng ký biến động đất đai trong các trường hợp; " + "; ".join(cases))
+    (asked,) = describe([listing], asked=["tang", "con", "dat"])
+    assert "tặng cho con" in asked.label and len(asked.label) <= SHOWN_CHARS + 4
+    (plain,) = describe([listing])
+    assert "tặng cho con" not in plain.label
 
 
 def test_national_records_with_the_longest_names_are_offered_readably(national_retriever):
@@ -183,6 +190,12 @@ def test_national_records_with_the_longest_names_are_offered_readably(national_r
         ["Cấp", "giấy"],
         ["Gia", "hạn"],
     ]
+    transfers = catalogue.get("1.013831")  # "Đăng ký biến động … ; chuyển nhượng, thừa kế, …"
+    assert transfers is not None and len(transfers.name) > 500
+    question = national_retriever.analyzer.analyze("tặng cho con mảnh đất thì làm thủ tục gì")
+    words = [*question.content_tokens, *question.expanded_tokens]
+    (option,) = describe([transfers], asked=words)
+    assert "tặng cho" in option.label and len(option.label) <= SHOWN_CHARS + 4
     longest = max(catalogue, key=lambda p: len(p.name))
     (option,) = describe([longest])
     assert len(longest.name) > 1000 and len(option.label) <= SHOWN_CHARS + 2

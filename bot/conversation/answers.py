@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 from bot.contract.messages import Button, Link, Reply
@@ -68,10 +68,11 @@ def documents_reply(procedure: Procedure, lang: str) -> Reply:
     return Reply("\n".join(lines), links=links, procedure_code=procedure.code)
 
 
-def choices_reply(hits: list[Hit], lang: str) -> Reply:
+def choices_reply(hits: list[Hit], lang: str, asked: Collection[str] = ()) -> Reply:
     """Numbered candidates, each labelled by what sets it apart (who files, first time or
     again, the level), one button each, and a way out. Variants of one procedure get one
-    short question ("which case is yours?") instead of a list of near-identical names."""
+    short question ("which case is yours?") instead of a list of near-identical names. A
+    long name is shortened to the part ``asked`` about (the question's folded words)."""
     procedures = [hit.procedure for hit in hits]
     shared = shared_name(procedures)
     lines = [
@@ -80,7 +81,8 @@ def choices_reply(hits: list[Hit], lang: str) -> Reply:
         else say(lang, "choose")
     ]
     buttons = []
-    for number, option in enumerate(describe(procedures, lang, _name_for(lang)), start=1):
+    options = describe(procedures, lang, _name_for(lang), asked)
+    for number, option in enumerate(options, start=1):
         lines.append(f"{number}. {option.label}")
         buttons.append(Button(f"{number}. {option.label}", f"pick:{option.procedure.code}"))
     buttons.append(Button(say(lang, "choice_none"), "none"))

@@ -426,7 +426,8 @@ class _Turn:
         if result.decision == "choose":
             self.state.choices = [h.procedure.code for h in result.choices]
             self.state.facets = list(result.facets)
-            return [answers.choices_reply(result.choices, self.lang)]
+            words = [*query.content_tokens, *query.expanded_tokens]  # what to show of long names
+            return [answers.choices_reply(result.choices, self.lang, words)]
         return self._unanswered(result)
 
     def _answer_code(
