@@ -57,13 +57,15 @@ class DocumentSummary:
 
 
 def kind_text(document: Document, lang: str = "vi") -> str:
-    """ "1 bản chính", "2 bản sao", or "" when the record gives no count."""
+    """ "1 bản chính", "2 bản sao", "1 bản chính, 1 bản sao" (both asked for), or "" when
+    the record gives no count."""
     words = _WORDS.get(lang, _WORDS["vi"])
     if not document.count:
         return ""
     if document.original is None:
         return str(document.count)
-    return f"{document.count} {words['original' if document.original else 'copy']}"
+    kind = f"{document.count} {words['original' if document.original else 'copy']}"
+    return f"{kind}, {document.copies} {words['copy']}" if document.copies else kind
 
 
 def _line(document: Document, lang: str, limit: int | None) -> str:

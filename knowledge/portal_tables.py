@@ -214,7 +214,7 @@ def parse_documents(text: str) -> tuple[Document, ...]:
             name = heading_row.strip()  # the row is itself a heading ("* Hồ sơ …, gồm:")
         if not name or name == "--":
             continue
-        original, count = _count_kind(match)
+        original, count, copies = _count_kind(match)
         documents.append(
             Document(
                 name=" ".join(name.split())[:500],
@@ -223,14 +223,17 @@ def parse_documents(text: str) -> tuple[Document, ...]:
                 form=form,
                 present_only=present_only,
                 group=group,
+                copies=copies,
             )
         )
     return tuple(documents)
 
 
-def _count_kind(match: re.Match[str]) -> tuple[bool | None, int]:
+def _count_kind(match: re.Match[str]) -> tuple[bool | None, int, int]:
+    """(original?, how many, copies besides the originals) of a row's count column."""
     first_count, first_kind = int(match.group(1)), match.group(2).lower()
     second_count, second_kind = match.group(3), (match.group(4) or "").lower()
+    copies = 0
     if first_kind == "bản chính" and first_count == 0 and second_count:
         original, count = False, int(second_count)
     elif first_kind == "bản chính":
@@ -240,8 +243,8 @@ def _count_kind(match: re.Match[str]) -> tuple[bool | None, int]:
     else:
         original, count = None, first_count
     if second_kind == "bản sao" and first_kind == "bản chính" and first_count:
-        original = True  # both an original and copies are asked for
-    return original, count
+        copies = int(second_count)  # both originals and copies are asked for
+    return original, count, copies
 
 
 def _split_form(chunk: str) -> tuple[str, str | None]:

@@ -24,6 +24,7 @@ class Document:
     form: str | None = None  # the official form's name or number, when there is one
     present_only: bool = False  # shown at the desk (xuất trình) rather than handed in
     group: str = ""  # the record's heading over this row (a case such as "Trường hợp …")
+    copies: int = 0  # copies asked for besides the originals ("1 bản chính, 1 bản sao")
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,20 @@ def test_a_form_number_and_a_count_glued_together_are_told_apart():
     form, request = parse_documents(text)
     assert form.name.endswith("53/2025/TT-BCA)") and form.form == "1.MuCT01.doc"
     assert request.name == "Đơn đăng ký biến động theo Mẫu số 18" and request.original
+    assert (form.count, form.copies) == (1, 0) and (request.count, request.copies) == (1, 1)
+
+
+def test_a_paper_asked_as_an_original_and_a_copy_is_listed_with_both():
+    # The citizen brings what the card lists: "1 bản chính, 1 bản sao" must not become
+    # "1 bản chính" (618 national records ask for both on at least one row).
+    (both,) = parse_documents(HEAD + "Bản gốc Giấy chứng nhận đã cấp.1 bản chính,1 bản sao")
+    procedure = Procedure("1.000002", "Thử", ("commune",), "Thử", documents=(both,))
+    card = build_card(procedure, ["documents"])
+    assert card.sections[0].lines[-1].endswith("(1 bản chính, 1 bản sao)")
+    english = build_card(procedure, ["documents"], "en")
+    assert english.sections[0].lines[-1].endswith("(1 original, 1 copy)")
+    (copy,) = parse_documents(HEAD + "Giấy tờ chứng minh chỗ ở0 bản chính,1 bản sao")
+    assert (copy.original, copy.count, copy.copies) == (False, 1, 0)
 
 
 def test_the_card_lists_papers_everyone_needs_before_those_of_a_particular_case():
