@@ -156,7 +156,7 @@ def check_card(
             elif facet == "time":
                 _check_time(code, line, cell_squashed, report)
             elif facet == "documents" and line.startswith(("• ", "▸ ")):
-                text = re.sub(r" \(\d+(?: bản chính| bản sao)?\)$", "", line[2:])
+                text = re.sub(r" \(\d+(?: bản chính| bản sao)?(?:, \d+ bản sao)?\)$", "", line[2:])
                 text = text.rstrip(":").removesuffix(" …")
                 ok = squash(text) in table_squashed
                 report.add("documents", ok, code, text[:120])
