@@ -28,6 +28,18 @@ STOPWORDS = frozenset(
     moi hom nay tuan truoc sau luc hien
     """.split()
 )
+# English function words. An English question typed without accents keeps them as typed in
+# the encoder's text: given the catalogue's commonest accents they become Vietnamese words
+# that mean something ("the" → "thẻ" card, "my" → "mỹ" America, "to" → "tổ", "can" → "căn").
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    i me my we our us you your he she his her they them their it its this that these those
+    the a an of to for in on at by with from into about as than then so if not no and or but
+    is are am was were be been have has had do does did can could should would will may must
+    how what which when where who why there here get need want like just also one some any all
+    """.split()
+)
+
 # What the folded function words are when typed with accents. A word typed with other accents
 # is a content word whose folded form happens to be a function word: "thẻ" (card) is not
 # "the", "căn" (căn cước) is not "cần", "hạn" is not "hẹn".

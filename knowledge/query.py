@@ -19,6 +19,7 @@ from knowledge.files import cached_json, content_key
 from knowledge.focus import focus
 from knowledge.function_words import (
     ACCENTED_FUNCTION_WORDS,
+    ENGLISH_FUNCTION_WORDS,
     KINSHIP,
     STOPWORDS,
     bound_pairs,
@@ -192,7 +193,9 @@ class QueryAnalyzer:
             ):
                 concepts.append(Concept(token, (token,)))
             position += 1
-        dense_text = self._dense_text(text, tokens, repaired, cue_positions)
+        # English words keep their own spelling; only the Vietnamese ones get accents back.
+        as_typed = ENGLISH_FUNCTION_WORDS if language == "en" else frozenset()
+        dense_text = self._dense_text(text, tokens, repaired, cue_positions, as_typed)
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
         dense_text = " ".join(dense_text.split()[:DENSE_WORD_BUDGET])
@@ -243,10 +246,16 @@ class QueryAnalyzer:
         return found
 
     def _dense_text(
-        self, text: str, tokens: list[str], repaired: list[str], cue_positions: set[int]
+        self,
+        text: str,
+        tokens: list[str],
+        repaired: list[str],
+        cue_positions: set[int],
+        as_typed: frozenset[str] = frozenset(),
     ) -> str:
         """The query for the encoder: its own words, typos repaired, minus facet cues ("mất
-        bao lâu" would read as "lost"), with diacritics restored when the citizen typed none.
+        bao lâu" would read as "lost"), with diacritics restored when the citizen typed none
+        (not on the words in ``as_typed``: an English question's "the", "my").
         A misspelt question thus reads to the encoder (and its cache) as the spelt one, and
         so does one wrapped in courtesies ("cho em hỏi … ạ")."""
         words = _WORD_RE.findall(text)
@@ -254,7 +263,7 @@ class QueryAnalyzer:
             left_out = cue_positions | _courtesy_positions(tokens, cue_positions)
             if not has_diacritics(text):
                 kept = [t for i, t in enumerate(repaired) if i not in left_out]
-                return self._restore_diacritics(kept)
+                return self._restore_diacritics(kept, as_typed)
             return text
         lowered = [w.lower() for w in words]
         left_out = cue_positions | _courtesy_positions(tokens, cue_positions, lowered)
@@ -262,19 +271,25 @@ class QueryAnalyzer:
         # an unaccented question whatever the greeting the keyboard filled in.
         if not any(has_diacritics(w) for i, w in enumerate(words) if i not in left_out):
             kept = [t for i, t in enumerate(repaired) if i not in left_out]
-            return self._restore_diacritics(kept)
+            return self._restore_diacritics(kept, as_typed)
         return " ".join(
             word if fixed == token else self._restore.get(fixed, fixed)
             for i, (word, token, fixed) in enumerate(zip(words, tokens, repaired, strict=True))
             if i not in left_out
         )
 
-    def _restore_diacritics(self, tokens: list[str]) -> str:
-        """Put back the catalogue's most frequent accented form of each syllable pair."""
+    def _restore_diacritics(self, tokens: list[str], as_typed: frozenset[str] = frozenset()) -> str:
+        """Put back the catalogue's most frequent accented form of each syllable pair (the
+        words in ``as_typed`` stay as they are, and pair with nothing)."""
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            pair = self._restore.get(" ".join(tokens[i : i + 2])) if i + 1 < len(tokens) else None
+            if tokens[i] in as_typed:
+                out.append(tokens[i])
+                i += 1
+                continue
+            pairs = i + 1 < len(tokens) and tokens[i + 1] not in as_typed
+            pair = self._restore.get(" ".join(tokens[i : i + 2])) if pairs else None
             if pair:
                 out.append(pair)
                 i += 2

@@ -49,3 +49,17 @@ def test_english_country_names_mark_a_foreign_element():
         assert hit.expansions == ("nước ngoài",), typed
     # Vietnamese texting ("uk" = yes, "trc" = before) is not read as English.
     assert lexicon.find(syllables("uk trc em có hỏi rồi")) == []
+
+
+def test_an_english_question_reads_to_the_encoder_in_english(lexical_retriever):
+    # Given the catalogue's accents, "the" is "thẻ" (card), "my" "mỹ" (America), "to" "tổ":
+    # meanings the citizen never wrote. Vietnamese words in the question still get theirs.
+    question = "What documents do I need to get the tam tru card for my wife?"
+    analyzed = lexical_retriever.analyzer.analyze(question)
+    assert analyzed.language == "en"
+    words = analyzed.dense_text.split()
+    assert {"the", "my", "to"} <= set(words)
+    assert not {"thẻ", "mỹ", "tổ"} & set(words)
+    assert "tạm trú" in analyzed.dense_text  # the Vietnamese words get their accents back
+    vietnamese = lexical_retriever.analyzer.analyze("lam the can cuoc cho con")
+    assert "thẻ" in vietnamese.dense_text.split()  # a Vietnamese question is read as before
