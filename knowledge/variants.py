@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from knowledge.derived import base_name
 from knowledge.schema import Procedure
 from knowledge.text import fold, syllables
+from knowledge.times import shorten
 
 # (folded cue in the name, Vietnamese label, English label), first match wins per aspect.
 _ACTIONS = (
@@ -76,15 +77,16 @@ def readable_name(name: str, limit: int = SHOWN_CHARS, asked: Collection[str] = 
 
 
 def _cut(text: str, limit: int) -> str:
-    """``text`` up to the last clause or word end within ``limit`` characters, then "…"."""
+    """``text`` up to the last clause end within ``limit`` characters when one is in its
+    second half, else up to the last word end (:func:`knowledge.times.shorten`), then "…"."""
     if len(text) <= limit:
         return text
     head = text[:limit]
-    for mark in ("; ", ", ", " "):
+    for mark in ("; ", ", "):
         at = head.rfind(mark)
         if at >= limit // 2:
             return head[:at].rstrip(" ,;:") + " …"
-    return head + "…"
+    return shorten(text, limit)
 
 
 @dataclass(frozen=True, slots=True)
