@@ -32,13 +32,18 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def cached_json(path: Path | None, build: Callable[[], Any]) -> Any:
-    """``build()``'s result (JSON-serialisable), read from ``path`` when an earlier run wrote
-    it there, else built and written there atomically; built every time without a path. An
-    unreadable file is logged and replaced."""
+def cached_json(
+    path: Path | None, build: Callable[[], dict[str, Any]], fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """``build()``'s table (a JSON-serialisable dict with ``fields``), read from ``path`` when
+    an earlier run wrote it there, else built and written there atomically; built every time
+    without a path. A file that can't be read, or lacks a field, is logged and replaced."""
     if path is not None and path.exists():
         try:
-            return json.loads(path.read_text("utf-8"))
+            saved = json.loads(path.read_text("utf-8"))
+            if isinstance(saved, dict) and all(name in saved for name in fields):
+                return saved
+            log.warning("ignoring cache %s: not a table of %s", path, ", ".join(fields))
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable cache %s: %s", path, exc)
     built = build()

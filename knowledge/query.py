@@ -110,7 +110,7 @@ def word_tables(
     def build() -> dict[str, object]:
         return {"restore": accent_table(accented), "bound": sorted(bound_pairs(names))}
 
-    saved = cached_json(path, build)
+    saved = cached_json(path, build, ("restore", "bound"))
     return saved["restore"], frozenset((a, b) for a, b in saved["bound"])
 
 

@@ -198,7 +198,7 @@ def speller_tables(
         counts = syllable_counts(itertools.chain(accented, corpus, phrasing))
         return {"counts": dict(counts), "written": sorted(accented_words([*accented, *corpus]))}
 
-    saved = cached_json(path, count)
+    saved = cached_json(path, count, ("counts", "written"))
     return saved["counts"], frozenset(saved["written"])
 
 

@@ -196,10 +196,11 @@ def test_accents_and_bound_words_are_kept_on_disk_and_read_back(tmp_path):
     assert len(files) == 1
     again = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
     assert (again.dense_text, again.content_tokens) == (fresh.dense_text, fresh.content_tokens)
-    files[0].write_text("[1, 2", "utf-8")  # a damaged cache is ignored and rewritten
-    damaged = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
-    assert damaged.dense_text == fresh.dense_text
-    assert json.loads(files[0].read_text("utf-8"))["restore"]
+    for damage in ("[1, 2", '{"restore": {}}'):  # unreadable, or a field missing
+        files[0].write_text(damage, "utf-8")  # a damaged cache is ignored and rewritten
+        damaged = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
+        assert damaged.dense_text == fresh.dense_text
+        assert json.loads(files[0].read_text("utf-8"))["restore"]
 
 
 def test_a_question_asked_again_in_the_same_words_is_not_searched_again(encoder, tmp_path_factory):
