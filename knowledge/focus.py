@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.facets import detect_facets
 from knowledge.function_words import KINSHIP, is_function_word
@@ -313,6 +314,7 @@ def _with_story_facts(kept: str, dropped: list[str]) -> str:
     return f"{kept} ({', '.join(facts)})" if facts else kept
 
 
+@lru_cache(maxsize=4096)  # asked of one sentence by several steps of one focus
 def _names_something(clause: str) -> bool:
     """Whether a clause names what it is about ("giờ tôi muốn làm giấy khai tử cho bà thì …",
     "nay tôi muốn đăng ký thường trú"): at least :data:`MIN_REQUEST_WORDS` syllables besides
