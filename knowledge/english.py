@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,6 +20,7 @@ from importlib import resources
 import snowballstemmer
 
 from knowledge.derived import base_name
+from knowledge.function_words import ENGLISH_FUNCTION_WORDS
 from knowledge.schema import Procedure
 from knowledge.text import fold, normalize
 
@@ -69,7 +72,7 @@ class TermList:
     def __init__(
         self,
         terms: dict[tuple[str, ...], str],
-        synonyms: dict[tuple[str, ...], str] | None = None,
+        synonyms: dict[tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> None:
         self._terms = terms
         self._synonyms = synonyms or {}
@@ -80,7 +83,7 @@ class TermList:
         """Read ``term<TAB>English[<TAB>synonym; synonym…]`` lines; terms are matched with
         their accents (folded, "được" and "dược" would meet)."""
         terms: dict[tuple[str, ...], str] = {}
-        synonyms: dict[tuple[str, ...], str] = {}
+        synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -91,11 +94,21 @@ class TermList:
             shown, _, also = english.partition("\t")
             terms.setdefault(key, shown.strip())
             if also.strip():
-                synonyms.setdefault(key, " ".join(s.strip() for s in also.split(";")))
+                synonyms.setdefault(key, tuple(s.strip() for s in also.split(";") if s.strip()))
         return cls(terms, synonyms)
 
     def __len__(self) -> int:
         return len(self._terms)
+
+    def english_of(self) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Each Vietnamese term with its English: the shown term, then its synonyms."""
+        for key, shown in self._terms.items():
+            yield key, (shown, *self._synonyms.get(key, ()))
+
+    @property
+    def longest(self) -> int:
+        """Syllables of the longest Vietnamese term."""
+        return self._longest
 
     def render(self, vietnamese: str) -> EnglishName:
         """``vietnamese`` term by term; untranslated syllables are left out and counted."""
@@ -111,8 +124,7 @@ class TermList:
                 if english is not None:
                     if english and (not out or out[-1] != english):
                         out.append(english)
-                    if term in self._synonyms:
-                        also.append(self._synonyms[term])
+                    also.extend(self._synonyms.get(term, ()))
                     covered += size
                     i += size
                     break
@@ -179,3 +191,83 @@ def shown_english_name(proc: Procedure) -> str | None:
     """The procedure's English name when the term list covers it, else None."""
     name = default_terms().name_of(proc)
     return name.text if name.coverage >= FULL_COVERAGE else None
+
+
+class EnglishGloss:
+    """The catalogue's Vietnamese words for the English terms of a question: the term list
+    read backwards ("temporary residence card" → "thẻ tạm trú", "maternity" → "thai sản").
+
+    English phrases (a term's shown English and its synonyms) are matched on Snowball stems
+    with English function words left out, longest first. Where several Vietnamese terms share
+    one English phrase ("certificate": "giấy chứng nhận", "chứng chỉ", "giấy"…), the one most
+    of the catalogue's names use is given. Nothing is translated beyond this lookup.
+    """
+
+    def __init__(self, phrases: Mapping[tuple[str, ...], str]) -> None:
+        """``phrases``: English stems → the Vietnamese term (see :meth:`learn`)."""
+        self._phrases = dict(phrases)
+        self._longest = max((len(key) for key in self._phrases), default=0)
+
+    @classmethod
+    def learn(cls, terms: TermList, names: Sequence[str]) -> EnglishGloss:
+        """The gloss of ``terms`` for a catalogue whose procedures are called ``names``."""
+        in_names = _term_counts(terms, names)
+        found: dict[tuple[str, ...], tuple[int, str]] = {}
+        for vietnamese, english in terms.english_of():
+            uses = in_names[vietnamese]
+            if not uses:
+                continue  # a term no name uses would lead nowhere
+            for phrase in english:
+                key = _english_key(phrase)
+                if key and uses > found.get(key, (0, ""))[0]:
+                    found[key] = (uses, " ".join(vietnamese))
+        return cls({key: words for key, (_, words) in found.items()})
+
+    def phrases(self) -> dict[tuple[str, ...], str]:
+        """What the gloss knows: English stems → Vietnamese term."""
+        return dict(self._phrases)
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+    def vietnamese(self, text: str) -> list[str]:
+        """The Vietnamese terms for the English phrases of ``text``, in order, each once."""
+        stems = _english_key(text)
+        found: dict[str, None] = {}
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._longest, len(stems) - i), 0, -1):
+                words = self._phrases.get(stems[i : i + size])
+                if words is not None:
+                    found[words] = None
+                    i += size
+                    break
+            else:
+                i += 1
+        return list(found)
+
+
+def _english_key(phrase: str) -> tuple[str, ...]:
+    """The stems of an English phrase's words, its function words and brackets left out
+    ("renewal (exchange) of" → ("renew",))."""
+    phrase = re.sub(r"\([^)]*\)", " ", phrase.lower())
+    words = re.findall(r"[a-z0-9]+", phrase)
+    return tuple(_stem(word) for word in words if word not in ENGLISH_FUNCTION_WORDS)
+
+
+def _term_counts(terms: TermList, names: Sequence[str]) -> Counter[tuple[str, ...]]:
+    """How many of ``names`` use each Vietnamese term of ``terms``."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key, _ in terms.english_of():
+        by_first.setdefault(key[0], []).append(key)
+    counts: Counter[tuple[str, ...]] = Counter()
+    for name in names:
+        words = _words(name)
+        seen = {
+            key
+            for i, word in enumerate(words)
+            for key in by_first.get(word, ())
+            if tuple(words[i : i + len(key)]) == key
+        }
+        counts.update(seen)
+    return counts

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.english import EnglishGloss, TermList, default_terms
 from knowledge.facets import Facet, detect_facets, facet_cues
 from knowledge.files import cached_json, content_key
 from knowledge.focus import focus
@@ -77,6 +78,14 @@ class AnalyzedQuery:
     language: str = "vi"
     expanded_tokens: list[str] = field(default_factory=list)  # lexicon phrases replaced
     narrative_dropped: bool = False  # a long message, read from the sentence that asks
+    # an English question's terms in the catalogue's Vietnamese (knowledge.english.EnglishGloss)
+    gloss: list[str] = field(default_factory=list)
+
+    @property
+    def gloss_text(self) -> str:
+        """The gloss as the encoder reads it ("" for a Vietnamese question), within its
+        word budget."""
+        return " ".join("; ".join(self.gloss).split()[:DENSE_WORD_BUDGET])
 
     @property
     def content_tokens(self) -> list[str]:
@@ -92,26 +101,57 @@ class _Suspects:
     names: set[int] = field(default_factory=set)
 
 
-WORD_TABLES_VERSION = b"words-1"  # change when accent_table or bound_pairs changes
+WORD_TABLES_VERSION = b"words-2"  # change when accent_table, bound_pairs or the gloss changes
+
+
+@dataclass(frozen=True, slots=True)
+class WordTables:
+    """What a catalogue's words teach the analyser, learned once and kept on disk."""
+
+    restore: dict[str, str]  # folded syllables → the catalogue's accented spelling
+    bound: frozenset[tuple[str, str]]  # function words the names bind into a term
+    gloss: EnglishGloss  # English terms → the Vietnamese the names use
 
 
 def word_tables(
-    accented: Sequence[str], names: Sequence[str], cache_dir: Path | None
-) -> tuple[dict[str, str], frozenset[tuple[str, str]]]:
-    """:func:`accent_table` of ``accented`` and :func:`bound_pairs` of ``names``, read from
-    ``cache_dir`` when the same texts (and function words) were read before: half a second
-    of a cold start for the national catalogue, a few milliseconds from the cache."""
+    accented: Sequence[str],
+    names: Sequence[str],
+    cache_dir: Path | None,
+    terms: TermList | None = None,
+) -> WordTables:
+    """:func:`accent_table` of ``accented``, :func:`bound_pairs` of ``names`` and the
+    :class:`EnglishGloss` of ``terms`` (the shipped term list by default) for those names,
+    read from ``cache_dir`` when the same texts were read before: over half a second of a
+    cold start for the national catalogue, a few milliseconds from the cache."""
+    terms = terms or default_terms()
+    english = [f"{' '.join(key)}\t{'; '.join(words)}" for key, words in terms.english_of()]
     parts = itertools.chain(
-        accented, ["\x01"], names, ["\x01"], sorted(STOPWORDS), sorted(ACCENTED_FUNCTION_WORDS)
+        accented,
+        ["\x01"],
+        names,
+        ["\x01"],
+        sorted(STOPWORDS),
+        sorted(ACCENTED_FUNCTION_WORDS),
+        ["\x01"],
+        english,
     )
     key = content_key(WORD_TABLES_VERSION, parts)
     path = cache_dir / f"words-{key}.json" if cache_dir else None
 
     def build() -> dict[str, object]:
-        return {"restore": accent_table(accented), "bound": sorted(bound_pairs(names))}
+        gloss = EnglishGloss.learn(terms, names).phrases()
+        return {
+            "restore": accent_table(accented),
+            "bound": sorted(bound_pairs(names)),
+            "gloss": sorted([" ".join(stems), words] for stems, words in gloss.items()),
+        }
 
-    saved = cached_json(path, build, ("restore", "bound"))
-    return saved["restore"], frozenset((a, b) for a, b in saved["bound"])
+    saved = cached_json(path, build, ("restore", "bound", "gloss"))
+    return WordTables(
+        saved["restore"],
+        frozenset((a, b) for a, b in saved["bound"]),
+        EnglishGloss({tuple(stems.split()): words for stems, words in saved["gloss"]}),
+    )
 
 
 class QueryAnalyzer:
@@ -132,7 +172,8 @@ class QueryAnalyzer:
         words that are part of a term ("giải thể")."""
         self.lexicon = lexicon
         # Accents to give back, and function words that names bind into terms ("giải thể").
-        self._restore, self._bound = word_tables(accented, names, cache_dir)
+        tables = word_tables(accented, names, cache_dir)
+        self._restore, self._bound, self._gloss = tables.restore, tables.bound, tables.gloss
         # How citizens ask and what they call things: evidence as good as the catalogue's.
         phrasing = [*facet_cues(), *lexicon.phrases()] * MIN_PAIR
         counts, self._written = speller_tables(accented, corpus, phrasing, cache_dir)
@@ -199,6 +240,7 @@ class QueryAnalyzer:
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
         dense_text = " ".join(dense_text.split()[:DENSE_WORD_BUDGET])
+        gloss = self._gloss.vietnamese(text) if language == "en" else []
         return AnalyzedQuery(
             text=text,
             tokens=tokens,
@@ -209,6 +251,7 @@ class QueryAnalyzer:
             language=language,
             expanded_tokens=expanded,
             narrative_dropped=focused.narrative_dropped,
+            gloss=gloss,
         )
 
     def _in_term(self, position: int, tokens: list[str], typed: list[str] | None) -> bool:

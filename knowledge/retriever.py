@@ -51,6 +51,9 @@ class RetrievalSettings:
     rerank_depth: int = 20  # top candidates re-scored on what the question states
     action_penalty: float = 0.2  # per unit of action weight a record's name states unasked
     english_action_penalty: float = 0.1  # the same, read on English names for English questions
+    # An English question is ranked on the mean of its own cosines and its gloss's (its terms
+    # in the catalogue's Vietnamese); how sure the decision is, on its own alone.
+    gloss_weight: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +240,15 @@ class Retriever:
         off = None
         if self.off_catalogue is not None:
             off = self.off_catalogue.nearest(vector, float(cosines.max()))
-        return self._ranked(query, lexical_rel, aliases, cosines, k, topics, topic_positions, off)
+        ranking = None
+        if query.gloss_text and self.settings.gloss_weight > 0:
+            glossed = self.embeddings @ self._query_vector(query.gloss_text)
+            glossed[mask] = -1.0
+            weight = self.settings.gloss_weight
+            ranking = weight * glossed + (1.0 - weight) * cosines
+        return self._ranked(
+            query, lexical_rel, aliases, cosines, k, topics, topic_positions, off, ranking
+        )
 
     def _decisive(self, result: SearchResult) -> bool:
         margin = self.settings.skip_dense_margin
@@ -257,13 +268,18 @@ class Retriever:
         topics: list[OutOfScopeTopic],
         topic_positions: set[int],
         off: OffCatalogueMatch | None = None,
+        ranking: np.ndarray | None = None,
     ) -> SearchResult:
+        """Fuse, re-rank and decide. ``cosines`` tell how close the question is (the
+        decision's closeness); ``ranking``, when given, is what orders the procedures by
+        meaning instead (an English question's, its gloss included)."""
         weights = self.settings
         dense_rel = np.zeros_like(lexical_rel)
         if cosines is not None:
-            floor = float(np.median(cosines))
-            span = max(float(cosines.max()) - floor, 1e-6)
-            dense_rel = np.clip((cosines - floor) / span, 0.0, 1.0)
+            ranked_by = cosines if ranking is None else ranking
+            floor = float(np.median(ranked_by))
+            span = max(float(ranked_by.max()) - floor, 1e-6)
+            dense_rel = np.clip((ranked_by - floor) / span, 0.0, 1.0)
         dense_weight = weights.dense_weight if cosines is not None else 0.0
         fused = weights.lexical_weight * lexical_rel + dense_weight * dense_rel + self._prior
         for doc, share in aliases.items():
@@ -357,10 +373,13 @@ class Retriever:
         return found
 
     def _query_terms(self, query: AnalyzedQuery) -> list[str]:
+        """What BM25 looks for: the concepts' words, and an English question's gloss."""
         found: list[str] = []
         for concept in query.concepts:
             found.extend(terms(concept.tokens))
         found.extend(terms(query.content_tokens))
+        for words in query.gloss:
+            found.extend(terms(syllables(words)))
         return found
 
     def _idf(self, token: str) -> float:

@@ -2,9 +2,10 @@
 words reach the catalogue's formal terms, and country names mark a foreign element."""
 
 from knowledge.catalogue_files import load_catalogue
-from knowledge.english import EnglishNames, TermList, default_terms
+from knowledge.english import EnglishGloss, EnglishNames, TermList, default_terms
 from knowledge.lexicon import default_lexicon
-from knowledge.schema import Procedure
+from knowledge.retriever import RetrievalSettings, Retriever
+from knowledge.schema import Catalogue, Procedure
 from knowledge.text import syllables
 
 TERMS = "cấp lại\tre-issue of\treplace; new copy\nthẻ căn cước\tidentity card\tID card\n"
@@ -63,3 +64,50 @@ def test_an_english_question_reads_to_the_encoder_in_english(lexical_retriever):
     assert "tạm trú" in analyzed.dense_text  # the Vietnamese words get their accents back
     vietnamese = lexical_retriever.analyzer.analyze("lam the can cuoc cho con")
     assert "thẻ" in vietnamese.dense_text.split()  # a Vietnamese question is read as before
+
+
+def test_an_english_question_is_glossed_in_the_words_the_catalogue_uses():
+    terms = TermList.parse(
+        "thẻ tạm trú\ttemporary residence card\tTRC; residence permit\n"
+        "giấy chứng nhận\tcertificate\nchứng chỉ\tcertificate\n"
+        "hộ chiếu\tpassport\nthị thực\tvisa\n"
+    )
+    names = [
+        "Cấp thẻ tạm trú cho người nước ngoài",
+        "Cấp giấy chứng nhận quyền sử dụng đất",
+        "Cấp đổi giấy chứng nhận đăng ký kinh doanh",
+        "Cấp chứng chỉ hành nghề",
+        "Cấp hộ chiếu phổ thông",
+    ]
+    gloss = EnglishGloss.learn(terms, names)
+    # Read backwards, on stems, the question's function words aside; of the two terms
+    # called "certificate", the one more names use; synonyms lead to their term too.
+    asked = "How do I renew the temporary residence cards and get certificates?"
+    assert gloss.vietnamese(asked) == ["thẻ tạm trú", "giấy chứng nhận"]
+    assert gloss.vietnamese("my TRC expired") == ["thẻ tạm trú"]
+    assert gloss.vietnamese("lost passport, my residence permit too") == ["hộ chiếu", "thẻ tạm trú"]
+    # A term no procedure's name uses leads nowhere and is never given.
+    assert gloss.vietnamese("do I need a visa") == []
+
+
+def test_an_english_question_finds_the_record_by_its_vietnamese_words(national_retriever):
+    # The English names said "certificate … change of name" for several land records; the
+    # gloss reads "change", "name" and "land" as the catalogue writes them ("thay đổi", "tên",
+    # "đất") and finds the registration of a change of name (land parcels came first).
+    result = national_retriever.search("how to change the name on my land certificate")
+    assert "đổi tên" in result.hits[0].procedure.name
+
+
+def test_an_english_question_is_ranked_by_meaning_with_its_gloss(national_path, encoder):
+    # Cross-lingual cosines put "report a lost passport" first for a passport wanted; the
+    # question's terms read in Vietnamese ("hộ chiếu") rank the issue of one first.
+    passports = {"1.001445", "1.001456", "1.001471", "1.010382", "1.010384", "1.010385"}
+    passports |= {"1.010386", "2.000539"}
+    records = [p for p in load_catalogue(national_path) if p.code in passports]
+    retriever = Retriever(Catalogue(records), encoder)
+    result = retriever.search("how do I get a vietnamese passport for my little son")
+    assert result.hits[0].procedure.name.startswith("Cấp hộ chiếu phổ thông")
+    # Ranked by the question's own cosines alone, the lost-passport report came first.
+    unglossed = Retriever(Catalogue(records), encoder, settings=RetrievalSettings(gloss_weight=0))
+    first = unglossed.search("how do I get a vietnamese passport for my little son").hits[0]
+    assert first.procedure.name.startswith("Trình báo mất")

@@ -196,6 +196,12 @@ def test_accents_and_bound_words_are_kept_on_disk_and_read_back(tmp_path):
     assert len(files) == 1
     again = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
     assert (again.dense_text, again.content_tokens) == (fresh.dense_text, fresh.content_tokens)
+    english = "how do I renew my temporary residence card"  # its gloss is kept there too
+    assert Retriever(catalogue, None, tmp_path).analyzer.analyze(english).gloss == [
+        "gia hạn",
+        "tạm trú",
+        "thẻ",
+    ]
     for damage in ("[1, 2", '{"restore": {}}'):  # unreadable, or a field missing
         files[0].write_text(damage, "utf-8")  # a damaged cache is ignored and rewritten
         damaged = Retriever(catalogue, None, tmp_path).analyzer.analyze(question)
