@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from knowledge.document_list import DocumentSummary, summarise
+from knowledge.document_list import DocumentSummary, plural_s, summarise
 from knowledge.english import shown_english_name
 from knowledge.facets import Facet
 from knowledge.fees import read_fee
@@ -50,8 +50,8 @@ _LABELS = {
         "free": "Free",
         "unknown": "Not stated; please ask the desk",
         "more": "… plus {rest} (tap «All documents»)",
-        "more_papers": "{n} papers",
-        "more_notes": "{n} remarks",
+        "more_papers": "{n} paper{s}",
+        "more_notes": "{n} remark{s}",
         "online_yes": "You can file online on the National Public Service Portal (link below).",
         "online_no": "This procedure cannot be filed online yet; please file in person or by post.",
     },
@@ -144,8 +144,9 @@ def _rows(
 def _more_line(summary: DocumentSummary, labels: dict[str, str]) -> str:
     """ "… còn 3 giấy tờ khác, 25 ghi chú": what the full list adds, papers and remarks apart."""
     notes = summary.hidden - summary.hidden_papers
-    parts = [labels["more_papers"].format(n=summary.hidden_papers)] if summary.hidden_papers else []
-    parts += [labels["more_notes"].format(n=notes)] if notes else []
+    papers = summary.hidden_papers
+    parts = [labels["more_papers"].format(n=papers, s=plural_s(papers))] if papers else []
+    parts += [labels["more_notes"].format(n=notes, s=plural_s(notes))] if notes else []
     return labels["more"].format(rest=", ".join(parts))
 
 

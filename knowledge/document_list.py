@@ -34,9 +34,9 @@ _WORDS = {
         "original": "original",
         "copy": "copy",
         "show": "Papers to show at the desk:",
-        "count": "The file has {n} papers to hand in{shown}; the first {k}:",
+        "count": "The file has {n} paper{s} to hand in{shown}; the first {k}:",
         "count_shown": ", {m} to show",
-        "count_notes": ", with {k} remarks",
+        "count_notes": ", with {k} remark{s}",
         "form": "form",
         "none": (
             "The document list could not be read from the procedure's record; "
@@ -54,6 +54,12 @@ class DocumentSummary:
     shown: tuple[Document, ...]
     hidden: int
     hidden_papers: int = 0  # of ``hidden``, papers (the rest are remarks)
+
+
+def plural_s(count: int) -> str:
+    """The English plural ending for ``count`` things ("1 remark", "2 remarks"); the
+    Vietnamese labels have no plural and ignore it."""
+    return "" if count == 1 else "s"
 
 
 def kind_text(document: Document, lang: str = "vi") -> str:
@@ -124,8 +130,9 @@ def summarise(documents: tuple[Document, ...], lang: str, max_rows: int) -> Docu
         notes = sum(is_note(d) for d in documents)
         extra = words["count_shown"].format(m=show) if show else ""
         if notes:
-            extra += words["count_notes"].format(k=notes)
-        lines.insert(0, words["count"].format(n=submit, shown=extra, k=len(shown)))
+            extra += words["count_notes"].format(k=notes, s=plural_s(notes))
+        count = words["count"].format(n=submit, s=plural_s(submit), shown=extra, k=len(shown))
+        lines.insert(0, count)
     hidden_papers = sum(not is_note(d) for d in documents) - sum(not is_note(d) for d in shown)
     return DocumentSummary(tuple(lines), shown, hidden, hidden_papers)
 

@@ -107,3 +107,19 @@ def test_the_card_lists_papers_everyone_needs_before_those_of_a_particular_case(
     assert third.startswith("• Trường hợp")
     # what the full list adds is counted as it is: one paper, two remarks, not "3 papers"
     assert "còn 1 giấy tờ khác, 2 ghi chú" in card
+
+
+def test_an_english_card_counts_one_paper_and_one_remark_in_the_singular():
+    # Seen trying the product: "The file has 5 papers to hand in, with 1 remarks" and
+    # "… plus 1 papers, 1 remarks".
+    from knowledge.schema import Document
+
+    rows = (
+        Document("Tờ khai theo mẫu", True, 1),
+        Document("Giấy xác nhận của cơ sở y tế", True, 1),
+        Document("Đối với hồ sơ trực tuyến, bản chụp phải rõ nét", True, 0),
+    )
+    procedure = Procedure("9.999999", "Thủ tục thử", ("commune",), "Hộ tịch", documents=rows)
+    card = build_card(procedure, ["documents"], "en", max_documents=1).render()
+    assert "The file has 2 papers to hand in, with 1 remark; the first 1:" in card
+    assert "… plus 1 paper, 1 remark (tap «All documents»)" in card
