@@ -134,6 +134,7 @@ def word_tables(
         sorted(ACCENTED_FUNCTION_WORDS),
         ["\x01"],
         english,
+        sorted(ENGLISH_FUNCTION_WORDS),  # the gloss matches English phrases without them
     )
     key = content_key(WORD_TABLES_VERSION, parts)
     path = cache_dir / f"words-{key}.json" if cache_dir else None
