@@ -17,6 +17,7 @@ from datetime import date
 from typing import Literal
 
 from knowledge.schema import ChannelOption
+from knowledge.times import shorten
 
 FeeKind = Literal["free", "amount", "qualified", "unknown"]
 
@@ -149,7 +150,7 @@ def read_fee(option: ChannelOption, today: date | None = None) -> FeeReading:
     if option.fee_text == "Miễn phí" and (not note or _NOTHING_RE.match(note)):
         return FeeReading("free", today=today)
     if option.fee_text == "Miễn phí" and not contradicts_free(note):
-        return FeeReading("free", note=_shorten(note), today=today)
+        return FeeReading("free", note=shorten(note, NOTE_CHARS), today=today)
     base = _base_amount(option, note)
     from_note = _amounts_in(note, today)
     qualifiers = _qualifiers(note, bool(base))
@@ -162,12 +163,14 @@ def read_fee(option: ChannelOption, today: date | None = None) -> FeeReading:
         # "Miễn lệ phí. Phí cấp bản sao … (nếu có yêu cầu) …": one charge waived, another named.
         first = re.split(r";|\.\s", note, maxsplit=1)[0].strip(" .")
         qualifiers = (f"{first}; ghi chú nêu thêm khoản phí khác",)
-        return FeeReading("qualified", (), qualifiers, _shorten(note), None, None, today, True)
+        return FeeReading(
+            "qualified", (), qualifiers, shorten(note, NOTE_CHARS), None, None, today, True
+        )
     amounts = _merge(base, from_note)
     kind: FeeKind = "amount" if base and not _COUNCIL_RE.search(note) else "qualified"
     rule = _rule_in_force(note, today) if base else None
     expired = _expired_until(note, today) if rule is None else None
-    quoted = "" if _note_is_only_per(note, amounts) else _shorten(note)
+    quoted = "" if _note_is_only_per(note, amounts) else shorten(note, NOTE_CHARS)
     return FeeReading(kind, amounts, qualifiers, quoted, rule, expired, today)
 
 
@@ -292,10 +295,3 @@ def _note_is_only_per(note: str, amounts: tuple[Amount, ...]) -> bool:
         return True
     rest = _AMOUNT_RE.sub("", note)
     return bool(amounts) and not re.search(r"[^\W\d_]{2,}", rest.replace("/", " "))
-
-
-def _shorten(text: str, limit: int = NOTE_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-") + " …"
