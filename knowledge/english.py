@@ -161,7 +161,7 @@ class EnglishNames:
         i = self._codes.get(code)
         if i is None or self._names[i].coverage < FULL_COVERAGE:
             return None
-        return self._names[i].text
+        return _shown(self._names[i].text)
 
     def matching_text(self, position: int) -> str:
         """What English questions are matched against for the procedure at ``position``
@@ -190,7 +190,14 @@ def default_terms() -> TermList:
 def shown_english_name(proc: Procedure) -> str | None:
     """The procedure's English name when the term list covers it, else None."""
     name = default_terms().name_of(proc)
-    return name.text if name.coverage >= FULL_COVERAGE else None
+    return _shown(name.text) if name.coverage >= FULL_COVERAGE else None
+
+
+def _shown(text: str) -> str:
+    """An English name as a reader sees it: without the "Procedure" that renders the "Thủ
+    tục" many names open with ("Procedure registration of death" → "Registration of death")."""
+    rest = text.removeprefix("Procedure ")
+    return rest[:1].upper() + rest[1:] if rest != text and rest else text
 
 
 class EnglishGloss:

@@ -2,7 +2,13 @@
 words reach the catalogue's formal terms, and country names mark a foreign element."""
 
 from knowledge.catalogue_files import load_catalogue
-from knowledge.english import EnglishGloss, EnglishNames, TermList, default_terms
+from knowledge.english import (
+    EnglishGloss,
+    EnglishNames,
+    TermList,
+    default_terms,
+    shown_english_name,
+)
 from knowledge.lexicon import default_lexicon
 from knowledge.retriever import RetrievalSettings, Retriever
 from knowledge.schema import Catalogue, Procedure
@@ -111,3 +117,12 @@ def test_an_english_question_is_ranked_by_meaning_with_its_gloss(national_path, 
     unglossed = Retriever(Catalogue(records), encoder, settings=RetrievalSettings(gloss_weight=0))
     first = unglossed.search("how do I get a vietnamese passport for my little son").hits[0]
     assert first.procedure.name.startswith("Trình báo mất")
+
+
+def test_an_english_name_does_not_open_with_procedure():
+    # Many names open with "Thủ tục" (procedure), which said nothing in English: a choice
+    # read "Procedure registration of death".
+    death = Procedure("1.000656", "Thủ tục đăng ký khai tử", ("commune",), "Hộ tịch")
+    assert shown_english_name(death) == "Registration of death"
+    land = Procedure("9", "Thủ tục hành chính về đất đai", ("commune",), "Đất đai")
+    assert shown_english_name(land) == "Administrative procedure on land"
