@@ -169,9 +169,12 @@ class Retriever:
                 words = tuple(syllables(alias))
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
-        self.actions = ActionHeads([p.name for p in self.procedures])
-        self.english_actions = ActionHeads(
-            [self.english.name_text(i) for i in range(len(self.procedures))], english_words
+        self.actions = ActionHeads.cached([p.name for p in self.procedures], cache_dir)
+        self.english_actions = ActionHeads.cached(
+            [self.english.name_text(i) for i in range(len(self.procedures))],
+            cache_dir,
+            english_words,
+            "en",
         )
         self._query_vector = lru_cache(maxsize=self.settings.query_cache)(self._encode_query)
         self._repeated = lru_cache(maxsize=self.settings.result_cache)(self._search)

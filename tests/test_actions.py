@@ -135,3 +135,18 @@ def test_the_rule_changes_the_order_never_how_sure_the_answer_is():
     assert result.decision == "choose"
     offered = [hit.procedure.name for hit in result.choices]
     assert offered[:2] == ["Thủ tục đăng ký khai tử", "Đăng ký lại khai tử"]
+
+
+def test_action_heads_are_kept_on_disk_and_read_back_the_same(tmp_path):
+    # A cold start reads what the names taught instead of learning it again.
+    learned = ActionHeads.cached(NAMES, tmp_path)
+    (saved,) = tmp_path.glob("actions-vi-*.json")
+    again = ActionHeads.cached(NAMES, tmp_path)
+    assert again.weight == learned.weight
+    words = syllables("xóa đăng ký tạm trú")
+    asked = asked_words(words, "xóa đăng ký tạm trú")
+    assert [again.unstated(i, asked) for i in range(len(NAMES))] == [
+        learned.unstated(i, asked) for i in range(len(NAMES))
+    ]
+    saved.write_text('{"weight": {}}', "utf-8")  # a table missing a field is learned again
+    assert ActionHeads.cached(NAMES, tmp_path).weight == learned.weight
