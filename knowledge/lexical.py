@@ -21,24 +21,33 @@ class BM25Index:
     def __init__(self, documents: Iterable[Sequence[str]], k1: float = 1.2, b: float = 0.5):
         self.k1 = k1
         self.b = b
-        postings: dict[str, list[tuple[int, int]]] = {}
+        numbers: dict[str, int] = {}  # term → its number, in order of first occurrence
+        found: list[int] = []  # one (term number, document, term frequency) per posting
+        in_doc: list[int] = []
+        frequencies: list[int] = []
         lengths: list[int] = []
         for doc_id, tokens in enumerate(documents):
             counts = Counter(terms(tokens))
             lengths.append(sum(counts.values()))
             for term, tf in counts.items():
-                postings.setdefault(term, []).append((doc_id, tf))
+                found.append(numbers.setdefault(term, len(numbers)))
+                in_doc.append(doc_id)
+                frequencies.append(tf)
         self.size = len(lengths)
         self._lengths = np.asarray(lengths, dtype=np.float32)
         average = float(self._lengths.mean()) if self.size else 1.0
         self._norm = k1 * (1 - b + b * self._lengths / max(average, 1e-9))
+        # Postings grouped by term in one sort (documents stay in order within a term).
+        order = np.argsort(np.asarray(found, dtype=np.int32), kind="stable")
+        ids = np.asarray(in_doc, dtype=np.int32)[order]
+        tfs = np.asarray(frequencies, dtype=np.float32)[order]
+        starts = np.concatenate(([0], np.cumsum(np.bincount(found, minlength=len(numbers)))))
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idf: dict[str, float] = {}
-        for term, plist in postings.items():
-            ids = np.fromiter((d for d, _ in plist), dtype=np.int32, count=len(plist))
-            tfs = np.fromiter((t for _, t in plist), dtype=np.float32, count=len(plist))
-            self._postings[term] = (ids, tfs)
-            df = len(plist)
+        for term, number in numbers.items():
+            start, end = int(starts[number]), int(starts[number + 1])
+            self._postings[term] = (ids[start:end], tfs[start:end])
+            df = end - start
             self.idf[term] = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def __contains__(self, term: str) -> bool:
