@@ -346,16 +346,22 @@ class QueryAnalyzer:
 _WORD_RE = re.compile(r"[^\W_]+")
 
 _ENGLISH_GREETINGS = frozenset("hello hi hey thanks thank help please".split())
+ACCENTED_SHARE = 0.25  # of a message's words carrying diacritics, that make it Vietnamese
 
 
 def guess_language(text: str) -> str:
     """'en' when the message reads as English, else 'vi' (the default).
 
-    Accents settle it. Without them, plain Vietnamese ("lam cccd lan dau can giay to gi") is
-    made of words shaped like Vietnamese syllables; English mostly is not. A few words fit both
-    ("can", "to", "the"); an abbreviation or two ("cccd") does not make a message English.
+    Accents mostly settle it: Vietnamese typed with them accents most of its words, so a
+    quarter of the words accented makes it Vietnamese. An English sentence may carry one or
+    two ("fiancée", "café", "Bắc Ninh"). Otherwise, plain Vietnamese ("lam cccd lan dau can
+    giay to gi") is made of words shaped like Vietnamese syllables; English mostly is not. A
+    few words fit both ("can", "to", "the"); an abbreviation or two ("cccd") does not make a
+    message English.
     """
-    if has_diacritics(text):
+    typed = _WORD_RE.findall(text)
+    accented = sum(has_diacritics(word) for word in typed)
+    if accented and accented >= ACCENTED_SHARE * len(typed):
         return "vi"
     words = [w for w in syllables(text) if w.isalpha()]
     if not words:

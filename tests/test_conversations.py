@@ -57,6 +57,12 @@ def test_english_question_gets_an_english_card(chat):
     assert "Lý lịch tư pháp" in chat.text  # the official name stays as published
 
 
+def test_an_english_question_with_an_accented_word_is_answered_in_english(chat):
+    # "fiancée" made the whole message Vietnamese, and the reply with it.
+    chat.say("My fiancée and I want to register our marriage, what papers do we need?")
+    assert "Documents to prepare" in chat.text or "Which procedure do you mean?" in chat.text
+
+
 def test_choice_by_number_and_by_button(chat, engine):
     chat.say("báo mất hộ chiếu")
     assert "1." in chat.text and "2." in chat.text

@@ -164,6 +164,12 @@ def test_empty_message_abstains(hybrid_retriever):
         ("How do I register a birth?", "en"),
         ("extend temporary residence for foreigner", "en"),
         ("hello", "en"),
+        # An English sentence may carry an accented word; Vietnamese accents most of its own.
+        ("My fiancée and I want to register our marriage, what papers do we need?", "en"),
+        ("I live in Bắc Ninh and need a copy of my birth certificate", "en"),
+        ("cho em hỏi làm cccd", "vi"),
+        ("mất cccd", "vi"),
+        ("lam the can cuoc o đâu", "vi"),
     ],
 )
 def test_the_language_of_a_question(text, language):

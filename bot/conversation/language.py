@@ -22,11 +22,12 @@ ENGLISH_WORDS = frozenset(
 
 
 def follow(text: str, current: str) -> str:
-    """The conversation's language after ``text``: Vietnamese for a message with Vietnamese
-    letters, English for one with at least two common English words, Vietnamese for an
-    unaccented sentence mostly of Vietnamese-shaped syllables; otherwise unchanged."""
-    if any(ord(c) > 127 and c.isalpha() for c in text):
-        return "vi" if guess_language(text) == "vi" else current
+    """The conversation's language after ``text``: Vietnamese for a message that reads as
+    Vietnamese with its accents (an English one may carry a "fiancée" or a "Bắc Ninh"),
+    English for one with at least two common English words, Vietnamese for an unaccented
+    sentence mostly of Vietnamese-shaped syllables; otherwise unchanged."""
+    if any(ord(c) > 127 and c.isalpha() for c in text) and guess_language(text) == "vi":
+        return "vi"
     words = [w for w in fold(text).split() if w.isalpha()]
     english = [w for w in words if w in ENGLISH_WORDS]
     greeting = words in (["hello"], ["hi"], ["hey"], ["help"], ["thanks"])
