@@ -63,6 +63,18 @@ def test_an_english_question_with_an_accented_word_is_answered_in_english(chat):
     assert "Documents to prepare" in chat.text or "Which procedure do you mean?" in chat.text
 
 
+def test_a_commune_named_in_reply_keeps_the_conversation_in_english(chat):
+    # Found trying the product: "Tu Son", the answer to "which commune?", is two
+    # Vietnamese-shaped syllables and switched the card that followed to Vietnamese.
+    chat.say("My fiancée is Vietnamese and I am British. Where do we register our marriage?")
+    chat.press("pick:2.000806")
+    assert "Which commune or ward do you live in?" in chat.text
+    chat.say("Tu Son")
+    assert "Where to file" in chat.text and "Phường Từ Sơn" in chat.text
+    chat.say("con tôi sinh tháng trước, làm giấy khai sinh ở đâu")  # Vietnamese still switches
+    assert "Nơi nộp" in chat.text or "Bạn đang hỏi thủ tục nào?" in chat.text
+
+
 def test_choice_by_number_and_by_button(chat, engine):
     chat.say("báo mất hộ chiếu")
     assert "1." in chat.text and "2." in chat.text

@@ -282,6 +282,11 @@ class _Turn:
         return [Reply(say(self.lang, "waiting_ack", when=self.engine.staff_when(self.lang)))]
 
     def _follow_language(self) -> None:
+        """Answer in the citizen's language; a message that is only a place ("Tu Son", the
+        reply to "which commune?") says nothing about it."""
+        asked_where = bool(self.state.awaiting_commune or self.state.place_options)
+        if self.text and self.places.place_in_reply(self.text, expected=asked_where):
+            return
         self.state.language = language.follow(self.text, self.state.language)
 
     def _on_payload(self, payload: str) -> list[Reply] | None:
