@@ -111,7 +111,7 @@ class FeeReading:
             parts.append("Có thể phải nộp phí, lệ phí")
         else:
             parts.append("A fee may apply")
-        parts += list(self.qualifiers)
+        parts += [q if vi else _english_qualifier(q) for q in self.qualifiers]
         if self.expired_until is not None:
             until = self.expired_until.strftime("%d/%m/%Y")
             parts.append(
@@ -162,7 +162,7 @@ def read_fee(option: ChannelOption, today: date | None = None) -> FeeReading:
     if option.fee_text == "Miễn phí" and not from_note and _SAYS_FREE_RE.match(note):
         # "Miễn lệ phí. Phí cấp bản sao … (nếu có yêu cầu) …": one charge waived, another named.
         first = re.split(r";|\.\s", note, maxsplit=1)[0].strip(" .")
-        qualifiers = (f"{first}; ghi chú nêu thêm khoản phí khác",)
+        qualifiers = (f"{first}{_OTHER_CHARGE}",)
         return FeeReading(
             "qualified", (), qualifiers, shorten(note, NOTE_CHARS), None, None, today, True
         )
@@ -243,6 +243,25 @@ def _merge(base: tuple[Amount, ...], noted: tuple[Amount, ...]) -> tuple[Amount,
     if same is not None and not first.per:
         first = same
     return (first,)
+
+
+# The qualifiers' own words in English (what the record's note says, said plainly).
+_ENGLISH_QUALIFIERS = {
+    "mức cụ thể do HĐND tỉnh quyết định": (
+        "the exact amount is set by the Provincial People's Council"
+    ),
+    "mức do UBND tỉnh quy định": "the amount is set by the Provincial People's Committee",
+    "một số trường hợp được miễn": "some people are exempt",
+    "mức thu theo văn bản Cổng DVC dẫn": "the amount is set by the legal text the portal cites",
+}
+_OTHER_CHARGE = "; ghi chú nêu thêm khoản phí khác"
+
+
+def _english_qualifier(qualifier: str) -> str:
+    """A qualifier for an English card; a quote of the record stays as written."""
+    if qualifier.endswith(_OTHER_CHARGE):
+        return f"{qualifier.removesuffix(_OTHER_CHARGE)}; the note names another charge"
+    return _ENGLISH_QUALIFIERS.get(qualifier, qualifier)
 
 
 def _qualifiers(note: str, has_amount: bool = False) -> tuple[str, ...]:

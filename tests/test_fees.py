@@ -70,3 +70,16 @@ def test_a_waived_fee_with_another_charge_named_is_neither_free_nor_unknown():
     )
     assert line.startswith("Miễn lệ phí; ghi chú nêu thêm khoản phí khác")
     assert "«Miễn lệ phí. Phí cấp bản sao" in line
+
+
+def test_an_english_card_says_in_english_who_sets_the_fee():
+    # Found trying the product: "A fee may apply; mức cụ thể do HĐND tỉnh quyết định; …".
+    (option,) = parse_channels(
+        HEADER + "Trực tiếp5 Ngày làm việcMiễn phí(Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh "
+        "quyết định. Miễn lệ phí cho người thuộc hộ nghèo.)"
+    )
+    line = read_fee(option, TODAY).render("en")
+    assert line.startswith(
+        "A fee may apply; the exact amount is set by the Provincial People's Council; "
+        "some people are exempt (portal note: «Mức lệ phí cụ thể"
+    )
