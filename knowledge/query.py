@@ -3,7 +3,8 @@
 Steps: normalise → facet cues out → typo repair against the catalogue's vocabulary →
 lexicon expansion → content words (stop words out, unless the catalogue's names bind them
 into a term) → a text for the dense encoder, with diacritics restored from the catalogue
-when the citizen typed none.
+when the citizen typed none → for an English question, its gloss: its terms as the
+catalogue's names write them (:class:`knowledge.english.EnglishGloss`).
 """
 
 from __future__ import annotations
