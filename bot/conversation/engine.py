@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import cast
 
 from sqlmodel import Session
@@ -234,6 +235,14 @@ class _Turn:
     def lang(self) -> str:
         return self.state.language
 
+    @cached_property
+    def reply_place(self) -> Place | None:
+        """The place the message is nothing but, if any; in reply to "which commune?" a typo
+        is forgiven and a bare one-syllable name is taken too. Read once a turn: the
+        language and the intent both ask."""
+        asked_where = bool(self.state.awaiting_commune or self.state.place_options)
+        return self.places.place_in_reply(self.text, expected=asked_where) if self.text else None
+
     def respond(self) -> list[Reply]:
         self._follow_language()
         if self.payload:
@@ -284,8 +293,7 @@ class _Turn:
     def _follow_language(self) -> None:
         """Answer in the citizen's language; a message that is only a place ("Tu Son", the
         reply to "which commune?") says nothing about it."""
-        asked_where = bool(self.state.awaiting_commune or self.state.place_options)
-        if self.text and self.places.place_in_reply(self.text, expected=asked_where):
+        if self.reply_place is not None:
             return
         self.state.language = language.follow(self.text, self.state.language)
 
@@ -359,12 +367,9 @@ class _Turn:
                 commune = self.places.by_code(options[number - 1])
                 return self._place_known(commune) if commune else [self._not_found_reply()]
             return self._answer_code(self.state.choices[number - 1], self.state.facets)
-        # A message that is nothing but a place is read as one, before any search; in reply to
-        # "which commune?" a typo is forgiven and a bare one-syllable name is taken too.
-        asked_where = bool(self.state.awaiting_commune or self.state.place_options)
-        place = self.places.place_in_reply(self.text, expected=asked_where)
-        if place is not None:
-            return self._on_place(place)
+        # A message that is nothing but a place is read as one, before any search.
+        if self.reply_place is not None:
+            return self._on_place(self.reply_place)
         self.state.awaiting_commune = False
         self.state.place_options = []
         return self._question()
