@@ -245,14 +245,16 @@ def _merge(base: tuple[Amount, ...], noted: tuple[Amount, ...]) -> tuple[Amount,
     return (first,)
 
 
-# The qualifiers' own words in English (what the record's note says, said plainly).
+# The qualifiers: what the record's note says, said plainly, and the same in English.
+_SET_BY_COUNCIL = "mức cụ thể do HĐND tỉnh quyết định"
+_SET_BY_PROVINCE = "mức do UBND tỉnh quy định"
+_SOME_EXEMPT = "một số trường hợp được miễn"
+_SET_BY_LAW = "mức thu theo văn bản Cổng DVC dẫn"
 _ENGLISH_QUALIFIERS = {
-    "mức cụ thể do HĐND tỉnh quyết định": (
-        "the exact amount is set by the Provincial People's Council"
-    ),
-    "mức do UBND tỉnh quy định": "the amount is set by the Provincial People's Committee",
-    "một số trường hợp được miễn": "some people are exempt",
-    "mức thu theo văn bản Cổng DVC dẫn": "the amount is set by the legal text the portal cites",
+    _SET_BY_COUNCIL: "the exact amount is set by the Provincial People's Council",
+    _SET_BY_PROVINCE: "the amount is set by the Provincial People's Committee",
+    _SOME_EXEMPT: "some people are exempt",
+    _SET_BY_LAW: "the amount is set by the legal text the portal cites",
 }
 _OTHER_CHARGE = "; ghi chú nêu thêm khoản phí khác"
 
@@ -267,13 +269,13 @@ def _english_qualifier(qualifier: str) -> str:
 def _qualifiers(note: str, has_amount: bool = False) -> tuple[str, ...]:
     found = []
     if _COUNCIL_RE.search(note):
-        found.append("mức cụ thể do HĐND tỉnh quyết định")
+        found.append(_SET_BY_COUNCIL)
     elif _PROVINCE_BODY_RE.search(note):
-        found.append("mức do UBND tỉnh quy định")
+        found.append(_SET_BY_PROVINCE)
     if _EXEMPT_RE.search(note):
-        found.append("một số trường hợp được miễn")
+        found.append(_SOME_EXEMPT)
     if not found and not _amounts_in(note) and not has_amount and _LAW_RE.search(note):
-        found.append("mức thu theo văn bản Cổng DVC dẫn")
+        found.append(_SET_BY_LAW)
     return tuple(found)
 
 
