@@ -57,6 +57,11 @@ ACCENTED_COURTESIES = frozenset("chị anh bạn vậy nha nhé nhá nhỉ ạ �
 ADDRESSES = frozenset("chi anh ban em ad admin co chu bac".split())
 
 
+def _within_budget(text: str) -> str:
+    """``text`` cut to the encoder's fixed budget of :data:`DENSE_WORD_BUDGET` words."""
+    return " ".join(text.split()[:DENSE_WORD_BUDGET])
+
+
 @dataclass(slots=True)
 class Concept:
     """A unit of meaning in the query: one content word, or one lexicon phrase."""
@@ -86,7 +91,7 @@ class AnalyzedQuery:
     def gloss_text(self) -> str:
         """The gloss as the encoder reads it ("" for a Vietnamese question), within its
         word budget."""
-        return " ".join("; ".join(self.gloss).split()[:DENSE_WORD_BUDGET])
+        return _within_budget("; ".join(self.gloss))
 
     @property
     def content_tokens(self) -> list[str]:
@@ -241,7 +246,7 @@ class QueryAnalyzer:
         dense_text = self._dense_text(text, tokens, repaired, cue_positions, as_typed)
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
-        dense_text = " ".join(dense_text.split()[:DENSE_WORD_BUDGET])
+        dense_text = _within_budget(dense_text)
         gloss = self._gloss.vietnamese(text) if language == "en" else []
         return AnalyzedQuery(
             text=text,
