@@ -89,10 +89,21 @@ def asked_words(folded: Iterable[str], accented_text: str) -> dict[str, frozense
     return {word: frozenset(found) for word, found in forms.items()}
 
 
+Head = tuple[tuple[str, str, float], ...]  # (folded word, accented word, action weight)
+
+
 class ActionHeads:
     """Every record's action heads with each word's action weight (0–1)."""
 
-    def __init__(self, names: Sequence[str], words: Words = _words) -> None:
+    def __init__(self, weight: dict[str, float], heads: list[list[Head]]) -> None:
+        """``weight``: word → action weight; ``heads``: each record's alternative heads (see
+        :meth:`learn`)."""
+        self.weight = weight
+        self._heads = heads
+
+    @classmethod
+    def learn(cls, names: Sequence[str], words: Words = _words) -> ActionHeads:
+        """The heads and weights the procedures' ``names`` teach."""
         distinct = list(dict.fromkeys(" ".join(_opening(n, words)) for n in names))
         everywhere: Counter[str] = Counter()
         leading: Counter[str] = Counter()
@@ -101,39 +112,38 @@ class ActionHeads:
         for name in dict.fromkeys(base_name(n) for n in names):
             for part in _ALTERNATIVES.split(name):
                 leading.update(set(_opening(part, words)[:HEAD_WORDS]))
-        self.weight = {
+        weight = {
             word: min(1.0, (leading[word] + PRIOR * SMOOTHING) / (count + SMOOTHING))
             for word, count in everywhere.items()
             if leading[word]
         }
-        self._heads = [
-            [tuple((f, a, self.weight.get(f, 0.0)) for f, a in head) for head in _heads(n, words)]
+        heads = [
+            [tuple((f, a, weight.get(f, 0.0)) for f, a in head) for head in _heads(n, words)]
             for n in names
         ]
+        return cls(weight, heads)
 
     @classmethod
     def cached(
         cls, names: Sequence[str], cache_dir: Path | None, words: Words = _words, label: str = "vi"
     ) -> ActionHeads:
-        """The heads of ``names`` (read with ``words``, which ``label`` names), kept in
-        ``cache_dir`` and read back when the same names were read before: learning them
-        takes a fifth of a second for the national catalogue's names."""
+        """:meth:`learn`, kept in ``cache_dir`` (``label`` names the ``words`` reader) and read
+        back when the same names were read before: learning takes a fifth of a second for the
+        national catalogue's names."""
         salt = f"actions-1 {label} {HEAD_WORDS} {PRIOR} {SMOOTHING}".encode()
         key = content_key(salt, names)
         path = cache_dir / f"actions-{label}-{key}.json" if cache_dir else None
 
         def build() -> dict[str, Any]:
-            learned = cls(names, words)
+            learned = cls.learn(names, words)
             return {"weight": learned.weight, "heads": learned._heads}
 
         table = cached_json(path, build, ("weight", "heads"))
-        heads = cls.__new__(cls)
-        heads.weight = table["weight"]
-        heads._heads = [  # JSON has lists where the heads had tuples
+        heads = [  # JSON has lists where the heads had tuples
             [tuple((str(f), str(a), float(w)) for f, a, w in head) for head in alternatives]
             for alternatives in table["heads"]
         ]
-        return heads
+        return cls(table["weight"], heads)
 
     def unstated(self, doc: int, asked: Mapping[str, Collection[str]]) -> float:
         """Action weight of record ``doc``'s head words the question doesn't state
