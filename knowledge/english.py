@@ -105,11 +105,6 @@ class TermList:
         for key, shown in self._terms.items():
             yield key, (shown, *self._synonyms.get(key, ()))
 
-    @property
-    def longest(self) -> int:
-        """Syllables of the longest Vietnamese term."""
-        return self._longest
-
     def render(self, vietnamese: str) -> EnglishName:
         """``vietnamese`` term by term; untranslated syllables are left out and counted."""
         tokens = _words(vietnamese)
