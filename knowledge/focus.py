@@ -90,8 +90,8 @@ _NOT_CUES = frozenset(
 _ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định", "can": "cần"}
 
 # Words for the paperwork of any procedure, not which one (folded): "Xin hỏi hồ sơ cần những
-# gì?" names nothing, and what it asks about was told before.
-_GENERIC = tuple(tuple(words.split()) for words in _phrases("ho so|giay to|thu tuc|giay"))
+# gì?" and "nộp ở đâu để nhận …" name nothing, and what they ask about was told before.
+_GENERIC = tuple(tuple(words.split()) for words in _phrases("ho so|giay to|thu tuc|giay|nop|nhan"))
 
 # A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã được cấp
 # giấy rồi") is story, whatever procedure words it holds: its intent cues don't make it the
@@ -247,13 +247,16 @@ def _nameless_request(
     is told in the story before it ("… để mẹ đứng tên thừa kế quyền sử dụng đất."), in a
     sentence no cue marks. The request is read with the story's sentences that name
     something, past facts left out when others remain (their last ``max_words`` words,
-    the request last); with nothing named at all, the message is read whole."""
+    the request last, then the variant facts of the sentences left out); with nothing named
+    at all, the message is read whole."""
     named = [i for i in range(chosen[0]) if _names_something(parts[i])]
     if not named:
         return _read_whole(text, max_words)
     story = [i for i in named if not is_past_fact(parts[i])] or named[-1:]
-    kept = " ".join(parts[i] for i in [*story, *chosen])
-    return FocusedRequest(_cap_keeping_end(kept, max_words), True)
+    read = [*story, *chosen]
+    kept = " ".join(parts[i] for i in read)
+    dropped = [part for i, part in enumerate(parts) if i not in read]
+    return FocusedRequest(_cap_keeping_end(_with_story_facts(kept, dropped), max_words), True)
 
 
 def _run_on_focus(text: str, max_words: int) -> FocusedRequest:
@@ -314,6 +317,12 @@ def _with_story_facts(kept: str, dropped: list[str]) -> str:
     return f"{kept} ({', '.join(facts)})" if facts else kept
 
 
+# Demonstratives that point back to what the story told ("khoản này", "việc đó", "thủ tục
+# ấy"): the word before one names nothing itself. Only as typed with accents: folded, "nay"
+# is also "now" and "do" also "because" or "red".
+_POINTING_BACK = frozenset("này đó ấy kia".split())
+
+
 @lru_cache(maxsize=4096)  # asked of one sentence by several steps of one focus
 def _names_something(clause: str) -> bool:
     """Whether a clause names what it is about ("giờ tôi muốn làm giấy khai tử cho bà thì …",
@@ -329,10 +338,14 @@ def _names_something(clause: str) -> bool:
         for i in range(len(words) - len(cue) + 1):
             if tuple(words[i : i + len(cue)]) == cue:
                 cue_positions.update(range(i, i + len(cue)))
+    pointing = {i for i in range(len(words) - 1) if aligned[i + 1] in _POINTING_BACK}
     content = [
         word
         for i, (word, as_typed) in enumerate(zip(words, aligned, strict=True))
-        if i not in cue_positions and not is_function_word(word, as_typed) and word not in KINSHIP
+        if i not in cue_positions
+        and i not in pointing
+        and not is_function_word(word, as_typed)
+        and word not in KINSHIP
     ]
     return len(content) >= MIN_REQUEST_WORDS
 

@@ -79,6 +79,24 @@ def test_a_request_that_names_nothing_is_read_with_the_story_that_names_it():
     assert focused.text.endswith("Vậy bây giờ phải làm những gì?")
 
 
+# The request points back to what the story told ("khoản này": this sum) and otherwise says
+# only how paperwork goes ("nộp … để nhận"): the team's own words.
+POINTING_BACK = (
+    "Bố tôi là thương binh, mất tháng trước ở nhà. "
+    "Gia đình đã làm khai tử ở xã xong rồi. "
+    "Cán bộ xã bảo nhà tôi được nhận trợ cấp mai táng cho ông. "
+    "Vậy nộp giấy tờ ở đâu để nhận khoản này?"
+)
+
+
+def test_a_request_that_points_back_is_read_with_the_story_it_points_to():
+    focused = focus(POINTING_BACK)
+    assert "trợ cấp mai táng" in focused.text
+    assert "Vậy nộp giấy tờ ở đâu để nhận khoản này?" in focused.text
+    # The facts of the sentences left out still pick the variant; the one told as done is out.
+    assert "thương binh" in focused.text and "khai tử" not in focused.text
+
+
 def test_a_request_that_names_nothing_is_served_not_told_nothing_was_found(hybrid_retriever):
     result = hybrid_retriever.search(NAMELESS_DEATH)
     assert result.decision in ("answer", "choose")
