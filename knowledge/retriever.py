@@ -30,7 +30,16 @@ from knowledge.off_catalogue import OffCatalogue, OffCatalogueMatch
 from knowledge.query import AnalyzedQuery, QueryAnalyzer
 from knowledge.schema import Catalogue, Procedure
 from knowledge.scope import OutOfScopeTopic, ScopeRules, default_scope_rules
-from knowledge.text import normalize, syllables
+from knowledge.text import fold, normalize, syllables
+
+# Words that open what a request is for ("… để đi làm ở nước ngoài"): as typed with accents,
+# or their folded spelling typed without any.
+PURPOSE_WORDS = frozenset(("để", "nhằm"))
+
+
+def _opens_purpose(word: str) -> bool:
+    word = word.lower().strip(",.;:!?")
+    return word in PURPOSE_WORDS or (word in {fold(w) for w in PURPOSE_WORDS} and word.isascii())
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +316,7 @@ class Retriever:
         confidence = self._confidence(coverage, cosine)
         if topics and not self._served_despite_topic(query, topic_positions, top):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics, off)
-        if self._off_catalogue(off, coverage):
+        if self._off_catalogue(off, coverage) and not self._asked_before_purpose(query, top):
             assert off is not None
             topic = self.scope.topic(off.topic)
             if off.votes < 2:  # the nearest descriptions disagree: no referral to trust
@@ -326,6 +335,17 @@ class Retriever:
         if off is None or coverage >= 0.99:
             return False
         return off.margin >= self.settings.rule.off_catalogue_margin
+
+    def _asked_before_purpose(self, query: AnalyzedQuery, top: int) -> bool:
+        """Whether what a question asks before it says what for ("lý lịch tư pháp | để đi
+        xuất khẩu lao động") is all found in procedure ``top``: the purpose may be a subject
+        the desks don't handle, the paper asked for is still theirs to give."""
+        words = query.text.split()
+        cut = next((i for i, word in enumerate(words) if _opens_purpose(word)), None)
+        if not cut:
+            return False
+        asked = self.analyzer.analyze(" ".join(words[:cut]))
+        return bool(asked.concepts) and self.coverage(asked, top) >= 0.99
 
     def _rerank(self, query: AnalyzedQuery, fused: np.ndarray) -> None:
         """Re-score the top candidates (in place) on what the question states: a record

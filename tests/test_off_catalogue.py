@@ -56,6 +56,27 @@ def test_no_procedure_asked_by_its_own_name_is_sent_away(hybrid_retriever):
     assert sent_away == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "làm phiếu lý lịch tư pháp nhằm đi xuất khẩu lao động Nhật Bản",
+        "lam phieu ly lich tu phap nham di xuat khau lao dong Nhat Ban",
+    ],
+)
+def test_a_paper_the_desks_give_is_served_whatever_it_is_for(hybrid_retriever, question):
+    # What it is for (going to work abroad) is a subject the desks don't handle; the paper
+    # asked for before it is theirs.
+    result = hybrid_retriever.search(question)
+    assert result.decision != "abstain"
+    assert "lý lịch tư pháp" in result.hits[0].procedure.name.lower()
+
+
+def test_a_purpose_does_not_bring_a_subject_the_desks_dont_handle_in(hybrid_retriever):
+    # Nothing before "để" is a procedure: the question is still sent away.
+    result = hybrid_retriever.search("Tôi muốn biết nên học nghề gì để đi xuất khẩu lao động")
+    assert result.decision == "abstain"
+
+
 def test_the_descriptions_name_their_topic_and_the_referrals_exist():
     descriptions = default_descriptions()
     assert len(descriptions) >= 30
