@@ -95,6 +95,9 @@ def test_eval_json_has_the_documented_keys(tmp_path, capsys):
     assert "no_diacritics" in text and "out_of_scope" in text
     # The same questions with one letter lost: 5 spellings each, 15 in all.
     assert "one_letter_lost  n=15" in text
+    # … in the JSON too (it was dropped there).
+    assert main([*argv, "--typos", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["one_letter_lost"]["n"] == 6
 
 
 def test_eval_encodes_every_long_question_however_fast_they_come(tmp_path, monkeypatch, encoder):

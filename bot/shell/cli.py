@@ -203,8 +203,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.details:
         evaluation.write_details(outcomes, args.details)
     summary = evaluation.metrics(outcomes)
+    variants = args.typos if args.typos is not None else (0 if args.json else 5)
+    typed = (
+        evaluation.run(retriever, evaluation.with_typos(questions, variants)) if variants else []
+    )
     if args.json:
-        print(json.dumps(summary))
+        report: dict[str, object] = dict(summary)
+        if typed:
+            report["one_letter_lost"] = evaluation.metrics(typed)
+        print(json.dumps(report))
         return 0
     print(f"catalogue: {len(retriever)} procedures; index ready in {build_s:.1f} s")
     print(_format_metrics("all", summary))
@@ -214,8 +221,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         chosen = [o for o in outcomes if evaluation.half_of(o.question.id) == half]
         if chosen:
             print(_format_metrics(f"half:{half}", evaluation.metrics(chosen)))
-    if args.typos:
-        typed = evaluation.run(retriever, evaluation.with_typos(questions, args.typos))
+    if typed:
         print(_format_metrics("one_letter_lost", evaluation.metrics(typed)))
     return 0
 
@@ -379,8 +385,9 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--typos",
         type=int,
-        default=5,
-        help="also ask each question this many times with one letter lost (0: don't)",
+        default=None,
+        help="also ask each question this many times with one letter lost (0: don't; "
+        "by default 5 for the table, 0 with --json)",
     )
     ev.set_defaults(func=cmd_eval)
 
