@@ -33,13 +33,14 @@ from knowledge.scope import OutOfScopeTopic, ScopeRules, default_scope_rules
 from knowledge.text import fold, normalize, syllables
 
 # Words that open what a request is for ("… để đi làm ở nước ngoài"): as typed with accents,
-# or their folded spelling typed without any.
+# or their folded spelling typed without any ("de", "nham").
 PURPOSE_WORDS = frozenset(("để", "nhằm"))
+_PURPOSE_UNACCENTED = frozenset(fold(word) for word in PURPOSE_WORDS)
 
 
 def _opens_purpose(word: str) -> bool:
     word = word.lower().strip(",.;:!?")
-    return word in PURPOSE_WORDS or (word in {fold(w) for w in PURPOSE_WORDS} and word.isascii())
+    return word in PURPOSE_WORDS or word in _PURPOSE_UNACCENTED
 
 
 @dataclass(frozen=True, slots=True)
