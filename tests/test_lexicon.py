@@ -45,3 +45,13 @@ def test_a_one_word_phrase_typed_with_other_accents_is_another_word():
     for typed in ("giấy khai sinh không có tên bố", "khai sinh khong co ten bo"):
         hits = lexicon.find(syllables(typed), typed.split())
         assert any("cha" in h.expansions for h in hits), typed
+
+
+@pytest.mark.parametrize(
+    "question", ["mẹ tôi mất, xin tiền mai táng ở đâu", "nhận trợ cấp mai táng cho bố đã nghỉ hưu"]
+)
+def test_the_funeral_allowance_reaches_the_survivors_benefit(national_retriever, question):
+    # Citizens call it "tiền mai táng"; the catalogue's record is "chế độ tử tuất".
+    assert national_retriever.search(question).best.procedure.name == (
+        "Giải quyết hưởng chế độ tử tuất"
+    )
