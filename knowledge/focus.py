@@ -93,6 +93,11 @@ _ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định", "can": "cần"}
 # gì?" and "nộp ở đâu để nhận …" name nothing, and what they ask about was told before.
 _GENERIC = tuple(tuple(words.split()) for words in _phrases("ho so|giay to|thu tuc|giay|nop|nhan"))
 
+# Demonstratives that point back to what the story told ("khoản này", "việc đó", "thủ tục
+# ấy"): the word before one names nothing itself. Only as typed with accents: folded, "nay"
+# is also "now" and "do" also "because" or "red".
+_POINTING_BACK = frozenset("này đó ấy kia".split())
+
 # A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã được cấp
 # giấy rồi") is story, whatever procedure words it holds: its intent cues don't make it the
 # request, unless it also asks.
@@ -315,12 +320,6 @@ def _with_story_facts(kept: str, dropped: list[str]) -> str:
     ]
     facts = list(dict.fromkeys(facts))
     return f"{kept} ({', '.join(facts)})" if facts else kept
-
-
-# Demonstratives that point back to what the story told ("khoản này", "việc đó", "thủ tục
-# ấy"): the word before one names nothing itself. Only as typed with accents: folded, "nay"
-# is also "now" and "do" also "because" or "red".
-_POINTING_BACK = frozenset("này đó ấy kia".split())
 
 
 @lru_cache(maxsize=4096)  # asked of one sentence by several steps of one focus

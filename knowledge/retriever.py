@@ -317,7 +317,7 @@ class Retriever:
         confidence = self._confidence(coverage, cosine)
         if topics and not self._served_despite_topic(query, topic_positions, top):
             return SearchResult(query, hits[:k], "abstain", confidence, [], topics, off)
-        if self._off_catalogue(off, coverage) and not self._asked_before_purpose(query, top):
+        if self._off_catalogue(off, query, top, coverage):
             assert off is not None
             topic = self.scope.topic(off.topic)
             if off.votes < 2:  # the nearest descriptions disagree: no referral to trust
@@ -329,13 +329,18 @@ class Retriever:
         decision, choices = self._decide(hits, confidence, query, before_rerank)
         return SearchResult(query, hits[:k], decision, confidence, choices, topics, off)
 
-    def _off_catalogue(self, off: OffCatalogueMatch | None, coverage: float) -> bool:
+    def _off_catalogue(
+        self, off: OffCatalogueMatch | None, query: AnalyzedQuery, top: int, coverage: float
+    ) -> bool:
         """Whether the question is about a subject the desks don't handle: nearer to it than
-        to any procedure by the calibrated margin, and not every one of its concepts found
-        in the top procedure (a question the catalogue words in full is never sent away)."""
+        to any procedure by the calibrated margin, and neither every one of its concepts nor
+        every one it asks before saying what for found in the top procedure ``top`` (a
+        question the catalogue words in full is never sent away)."""
         if off is None or coverage >= 0.99:
             return False
-        return off.margin >= self.settings.rule.off_catalogue_margin
+        if off.margin < self.settings.rule.off_catalogue_margin:
+            return False
+        return not self._asked_before_purpose(query, top)
 
     def _asked_before_purpose(self, query: AnalyzedQuery, top: int) -> bool:
         """Whether what a question asks before it says what for ("lý lịch tư pháp | để đi
@@ -343,7 +348,7 @@ class Retriever:
         the desks don't handle, the paper asked for is still theirs to give."""
         words = query.text.split()
         cut = next((i for i, word in enumerate(words) if _opens_purpose(word)), None)
-        if not cut:
+        if not cut:  # no purpose word, or nothing asked before it
             return False
         asked = self.analyzer.analyze(" ".join(words[:cut]))
         return bool(asked.concepts) and self.coverage(asked, top) >= 0.99
