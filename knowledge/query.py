@@ -28,6 +28,7 @@ from knowledge.function_words import (
     is_function_word,
 )
 from knowledge.lexicon import Lexicon
+from knowledge.shorthand import Shorthand, default_shorthand
 from knowledge.spelling import (
     MIN_PAIR,
     SYLLABLE_SHAPE,
@@ -171,13 +172,16 @@ class QueryAnalyzer:
         corpus: Sequence[str] = (),
         cache_dir: Path | None = None,
         names: Sequence[str] = (),
+        shorthand: Shorthand | None = None,
     ):
         """``accented``: the catalogue's searchable text (names, aliases, …), which also
         gives diacritics back to questions typed without them; ``corpus``: more catalogue
         text (document lists, conditions, steps) for the speller's word-pair counts, which
         are kept in ``cache_dir``; ``names``: the procedures' names, which tell the function
-        words that are part of a term ("giải thể")."""
+        words that are part of a term ("giải thể"); ``shorthand``: the chat shorthand written
+        out before a message is read (by default the package's table)."""
         self.lexicon = lexicon
+        self.shorthand = shorthand or default_shorthand()
         # Accents to give back, and function words that names bind into terms ("giải thể").
         tables = word_tables(accented, names, cache_dir)
         self._restore, self._bound, self._gloss = tables.restore, tables.bound, tables.gloss
@@ -189,7 +193,7 @@ class QueryAnalyzer:
     def analyze(self, raw: str) -> AnalyzedQuery:
         """Analyse one message of any length: a long one is first narrowed to its request
         (:func:`knowledge.focus.focus`), so every message costs about the same."""
-        focused = focus(raw[:MAX_READ])
+        focused = focus(self._written_out(raw[:MAX_READ]))
         text = normalize(focused.text)
         language = guess_language(text)
         if language == "vi":
@@ -260,6 +264,14 @@ class QueryAnalyzer:
             narrative_dropped=focused.narrative_dropped,
             gloss=gloss,
         )
+
+    def _written_out(self, raw: str) -> str:
+        """``raw`` with its chat shorthand written out, unless that reads as English ("what
+        r the fees": English chat has shorthand of its own)."""
+        written = self.shorthand.write_out(raw)
+        if written == raw or guess_language(normalize(written)) == "en":
+            return raw
+        return written
 
     def _in_term(self, position: int, tokens: list[str], typed: list[str] | None) -> bool:
         """Whether the function word at ``position`` is part of a term with a neighbour, as
