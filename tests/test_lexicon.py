@@ -55,3 +55,17 @@ def test_the_funeral_allowance_reaches_the_survivors_benefit(national_retriever,
     assert national_retriever.search(question).best.procedure.name == (
         "Giải quyết hưởng chế độ tử tuất"
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "đi khám tự trả viện phí vì không mang thẻ bảo hiểm y tế, có được thanh toán lại không",
+        "quen the bhyt nen phai tra vien phi, lam sao lay lai tien",
+    ],
+)
+def test_hospital_fees_reach_the_insurance_refund(national_retriever, question):
+    # Citizens say "viện phí"; the record pays back "chi phí khám, chữa bệnh". (Lexical only
+    # here: the facilities' own settlement record shares those words and may come first.)
+    hits = national_retriever.search(question).hits[:3]
+    assert "1.001656" in [hit.procedure.code for hit in hits]
