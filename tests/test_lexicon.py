@@ -69,3 +69,17 @@ def test_hospital_fees_reach_the_insurance_refund(national_retriever, question):
     # here: the facilities' own settlement record shares those words and may come first.)
     hits = national_retriever.search(question).hits[:3]
     assert "1.001656" in [hit.procedure.code for hit in hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("ghi chu ket hon da dang ky o han quoc", "2.002189"),
+        ("làm ghi chú ly hôn theo bản án của tòa án nước ngoài", "2.000554"),
+    ],
+)
+def test_civil_status_settled_abroad_is_recorded_not_registered_again(
+    national_retriever, question, code
+):
+    # "Ghi chú" is what citizens and clerks call the law's "ghi vào Sổ hộ tịch".
+    assert national_retriever.search(question).best.procedure.code == code
