@@ -91,12 +91,19 @@ _ACCENTED_CUES = {"hoi": "hỏi", "dinh": "định", "can": "cần"}
 
 # Words for the paperwork of any procedure, not which one (folded): "Xin hỏi hồ sơ cần những
 # gì?" and "nộp ở đâu để nhận …" name nothing, and what they ask about was told before.
-_GENERIC = tuple(tuple(words.split()) for words in _phrases("ho so|giay to|thu tuc|giay|nop|nhan"))
+_GENERIC = tuple(
+    tuple(words.split())
+    for words in _phrases(
+        "ho so|giay to|thu tuc|giay|nop|nhan|procedure|paperwork|papers|documents|document|form"
+    )
+)
 
 # Demonstratives that point back to what the story told ("khoản này", "việc đó", "thủ tục
 # ấy"): the word before one names nothing itself. Only as typed with accents: folded, "nay"
 # is also "now" and "do" also "because" or "red".
 _POINTING_BACK = frozenset("này đó ấy kia".split())
+# English ones come before the word they point with ("that confirmation", "this paper").
+_POINTING_BACK_EN = frozenset("this that these those".split())
 
 # A sentence stating a past or done fact ("năm ngoái tôi đã làm …", "nhà tôi đã được cấp
 # giấy rồi") is story, whatever procedure words it holds: its intent cues don't make it the
@@ -338,6 +345,7 @@ def _names_something(clause: str) -> bool:
             if tuple(words[i : i + len(cue)]) == cue:
                 cue_positions.update(range(i, i + len(cue)))
     pointing = {i for i in range(len(words) - 1) if aligned[i + 1] in _POINTING_BACK}
+    pointing |= {i for i in range(1, len(words)) if aligned[i - 1] in _POINTING_BACK_EN}
     content = [
         word
         for i, (word, as_typed) in enumerate(zip(words, aligned, strict=True))

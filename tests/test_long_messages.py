@@ -97,6 +97,22 @@ def test_a_request_that_points_back_is_read_with_the_story_it_points_to():
     assert "thương binh" in focused.text and "khai tử" not in focused.text
 
 
+# In English the pointing word comes first ("that certificate"), and "procedure" says no
+# more than "thủ tục": the team's own words.
+POINTING_BACK_EN = (
+    "I'm a Japanese teacher and have lived in Bac Ninh for four years. "
+    "My school in Osaka asks for an official criminal record check from Vietnam before I "
+    "start there. "
+    "Which procedure gives me that certificate?"
+)
+
+
+def test_an_english_request_that_points_back_is_read_with_the_story():
+    focused = focus(POINTING_BACK_EN)
+    assert "criminal record" in focused.text
+    assert "Which procedure gives me that certificate?" in focused.text
+
+
 def test_a_request_that_names_nothing_is_served_not_told_nothing_was_found(hybrid_retriever):
     result = hybrid_retriever.search(NAMELESS_DEATH)
     assert result.decision in ("answer", "choose")
