@@ -9,7 +9,9 @@ long messages) is the highest that tells at most 5 % of fold-A questions "not fo
 then the grid keeps the answer/choice thresholds that serve most fold-A questions right with
 at most 3 % answered wrong (ties: fewer hidden-procedure questions answered, fewer choices).
 The off-catalogue margin (``knowledge/off_catalogue.py``) is the lowest that sends at most 1 %
-of fold A's answerable questions, as derived and with one letter lost, away.
+of fold A's answerable questions, as derived and with one letter lost, away. The rescue of a
+record that stands apart under the floor (``rescue_lead``, ``rescue_band``) is not fitted:
+how many questions of each fold it offers, answerable and hidden, is printed.
 Run: ``python bench/calibrate.py [--per-fold N]``.
 """
 
@@ -189,6 +191,15 @@ def main() -> int:
     for name, found in (("fold A (fitted)", fitted), ("fold B (held out)", checked)):
         print(f"{name:<18} " + " ".join(f"{k}={v:.3f}" for k, v in found.items()))
     for fold in "AB":
+        pool = [r for r in rows if r["fold"] == fold and r["kind"] != "typo"]
+        without = replace(rule, rescue_lead=float("inf"))
+        rescued = [r for r in pool if outcome(r, without) == "abstain" != outcome(r, rule)]
+        right = sum(outcome(r, rule) == "right" for r in rescued if not r["hidden"])
+        hidden = sum(r["hidden"] for r in rescued)
+        print(
+            f"fold {fold}: a record standing apart under the floor offers {len(rescued) - hidden}"
+            f" answerable ({right} right) and {hidden} hidden-procedure questions"
+        )
         for kind, test in (
             ("as derived", lambda r: r["kind"] != "typo"),
             ("one letter lost", lambda r: r["kind"] == "typo"),

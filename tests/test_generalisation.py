@@ -113,6 +113,20 @@ def test_the_decision_answers_offers_or_abstains_like_a_clerk():
     assert decide([0.6, 0.4], 0.3, lenient, long_message=True)[0] == "choose"
 
 
+def test_a_record_that_stands_apart_is_offered_under_the_floor():
+    rule = DecisionRule(abstain_below=0.45, rescue_lead=0.25, rescue_band=0.15)
+    # Under the floor but far ahead of every other record: "did you mean …?", never an answer.
+    assert decide([1.0, 0.5, 0.45], 0.35, rule) == ("choose", 2)
+    # Not that far ahead, or too far under the floor: "not found", as before.
+    assert decide([1.0, 0.8, 0.45], 0.35, rule) == ("abstain", 0)
+    assert decide([1.0, 0.5, 0.45], 0.25, rule) == ("abstain", 0)
+    # Off-topic English questions lead by as much: their own (lower) floor decides.
+    assert decide([1.0, 0.5], 0.1, DecisionRule(abstain_below_en=0.15), language="en") == (
+        "abstain",
+        0,
+    )
+
+
 def test_english_names_come_from_the_term_list():
     card = next(p for p in embedded_catalogue() if fold(p.name) == "cap lai the can cuoc")
     assert shown_english_name(card) == "Re-issue of identity card"
