@@ -83,3 +83,11 @@ def test_civil_status_settled_abroad_is_recorded_not_registered_again(
 ):
     # "Ghi chú" is what citizens and clerks call the law's "ghi vào Sổ hộ tịch".
     assert national_retriever.search(question).best.procedure.code == code
+
+
+@pytest.mark.parametrize(
+    "question", ["chứng thực hợp đồng mua bán xe máy", "cong chung hop dong tang cho nha dat o dau"]
+)
+def test_a_contract_to_certify_reaches_the_transaction_record(national_retriever, question):
+    # The law says "chứng thực hợp đồng, giao dịch"; the catalogue's record says "giao dịch".
+    assert national_retriever.search(question).best.procedure.code == "2.001035"
