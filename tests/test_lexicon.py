@@ -91,3 +91,20 @@ def test_civil_status_settled_abroad_is_recorded_not_registered_again(
 def test_a_contract_to_certify_reaches_the_transaction_record(national_retriever, question):
     # The law says "chứng thực hợp đồng, giao dịch"; the catalogue's record says "giao dịch".
     assert national_retriever.search(question).best.procedure.code == "2.001035"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("mua bảo hiểm y tế hộ gia đình ở đâu", "1.001939"),
+        ("mua bhyt tu nguyen cho bo me", "1.001939"),
+        ("thừa kế đất của bố mẹ", "1.013831"),
+        ("chuyển nhượng đất cho người khác", "1.013831"),
+    ],
+)
+def test_everyday_words_for_insurance_and_land_reach_their_records(
+    national_retriever, question, code
+):
+    # Citizens "buy" health insurance (the record: "đăng ký đóng … BHYT") and inherit or sell
+    # "đất" (the record: "đăng ký biến động … chuyển nhượng, thừa kế …").
+    assert national_retriever.search(question).best.procedure.code == code
