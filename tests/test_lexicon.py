@@ -108,3 +108,11 @@ def test_everyday_words_for_insurance_and_land_reach_their_records(
     # Citizens "buy" health insurance (the record: "đăng ký đóng … BHYT") and inherit or sell
     # "đất" (the record: "đăng ký biến động … chuyển nhượng, thừa kế …").
     assert national_retriever.search(question).best.procedure.code == code
+
+
+@pytest.mark.parametrize(
+    "question", ["rút bảo hiểm cần giấy tờ gì", "rut tien bao hiem o dau", "rút bhxh mất bao lâu"]
+)
+def test_withdrawing_insurance_reaches_the_lump_sum_record(national_retriever, question):
+    # "Rút bảo hiểm" is how citizens ask for "hưởng bảo hiểm xã hội một lần".
+    assert national_retriever.search(question).best.procedure.code == "1.001613"
