@@ -1,4 +1,4 @@
-"""Chat shorthand written out: "ck" is "chồng", "hs" "hồ sơ", "cần j" "cần gì".
+"""Chat shorthand written out: "ck" is "chồng", "gp" "giấy phép", "cần j" "cần gì".
 
 Citizens on Zalo and Messenger type the shorthand of chat. Written out before a message is
 read, its words reach the focus on long messages, the facets ("cần j" asks for documents),
