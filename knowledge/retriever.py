@@ -18,6 +18,7 @@ import numpy as np
 
 from knowledge.abbreviations import Abbreviations, default_abbreviations
 from knowledge.actions import ActionHeads, asked_words, english_words
+from knowledge.applicants import compatible, kinds_named
 from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
 from knowledge.derived import base_name
@@ -61,6 +62,7 @@ class RetrievalSettings:
     rerank_depth: int = 20  # top candidates re-scored on what the question states
     action_penalty: float = 0.2  # per unit of action weight a record's name states unasked
     english_action_penalty: float = 0.1  # the same, read on English names for English questions
+    applicant_penalty: float = 0.3  # a record whose name is for another kind of applicant
     # An English question is ranked on the mean of its own cosines and its gloss's (its terms
     # in the catalogue's Vietnamese); how sure the decision is, on its own alone.
     gloss_weight: float = 0.5
@@ -180,6 +182,7 @@ class Retriever:
                 if len(words) >= 2:
                     self._aliases.setdefault(words[0], []).append((words, doc))
         self.actions = ActionHeads.cached([p.name for p in self.procedures], cache_dir)
+        self._applicants = [kinds_named(syllables(p.name)) for p in self.procedures]
         self.english_actions = ActionHeads.cached(
             [self.english.name_text(i) for i in range(len(self.procedures))],
             cache_dir,
@@ -356,7 +359,9 @@ class Retriever:
     def _rerank(self, query: AnalyzedQuery, fused: np.ndarray) -> None:
         """Re-score the top candidates (in place) on what the question states: a record
         whose name states an action the question doesn't ("xóa đăng ký …", "đăng ký lại …")
-        falls behind the one of the same object that doesn't."""
+        falls behind the one of the same object that doesn't, and (Vietnamese questions) one
+        whose name is for another kind of applicant than the question names ("của hộ kinh
+        doanh" when a company asks) behind one for that kind (knowledge/applicants.py)."""
         depth = self.settings.rerank_depth
         if depth <= 0 or not query.concepts:
             return
@@ -376,6 +381,12 @@ class Retriever:
         for doc in top:
             if fused[doc] > 0:
                 fused[doc] -= penalty * actions.unstated(int(doc), asked)
+        if query.language != "vi":
+            return
+        applicants = kinds_named(query.tokens) | kinds_named(query.expanded_tokens)
+        for doc in top:
+            if fused[doc] > 0 and not compatible(applicants, self._applicants[int(doc)]):
+                fused[doc] -= self.settings.applicant_penalty
 
     def _served_despite_topic(self, query: AnalyzedQuery, positions: set[int], top: int) -> bool:
         """Whether a question that mentions another agency's topic still asks, in its other
