@@ -116,3 +116,30 @@ def test_everyday_words_for_insurance_and_land_reach_their_records(
 def test_withdrawing_insurance_reaches_the_lump_sum_record(national_retriever, question):
     # "Rút bảo hiểm" is how citizens ask for "hưởng bảo hiểm xã hội một lần".
     assert national_retriever.search(question).best.procedure.code == "1.001613"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("sang tên sổ hồng cho con gái", "1.013831"),
+        ("bo me muon cho con dat thi lam sao", "1.013831"),
+        ("tặng đất cho em trai", "1.013831"),
+        ("giai the cty", "2.002023"),
+        ("giải thể công ty cổ phần", "2.002023"),
+        ("đổi tên công ty thì làm thế nào", "2.002041"),
+        ("xin nhận con nuôi là cháu ruột", "2.001263"),
+    ],
+)
+def test_everyday_words_for_gifts_companies_and_adoption_reach_their_records(
+    national_retriever, question, code
+):
+    # Citizens "sang tên" or "tặng" land (the record: "đăng ký biến động … tặng cho"), wind up
+    # or rename a "công ty" (the records: "doanh nghiệp"), and "nhận con nuôi" (the record:
+    # "nuôi con nuôi"; without the line, "nhận cha, mẹ, con" came first).
+    assert national_retriever.search(question).best.procedure.code == code
+
+
+def test_a_gift_contract_to_certify_is_not_read_as_the_gifts_registration(national_retriever):
+    # "tặng cho đất" alone asks to register the gift; inside a contract to certify, it doesn't.
+    hit = national_retriever.search("chứng thực hợp đồng tặng cho đất ở xã").best
+    assert hit.procedure.code == "2.001035"
