@@ -128,6 +128,8 @@ def test_withdrawing_insurance_reaches_the_lump_sum_record(national_retriever, q
         ("giải thể công ty cổ phần", "2.002023"),
         ("đổi tên công ty thì làm thế nào", "2.002041"),
         ("xin nhận con nuôi là cháu ruột", "2.001263"),
+        ("thành lập công ty tnhh 2 thành viên trở lên", "2.001199"),
+        ("trích lục kết hôn bị mất", "2.000635"),
     ],
 )
 def test_everyday_words_for_gifts_companies_and_adoption_reach_their_records(
@@ -135,7 +137,8 @@ def test_everyday_words_for_gifts_companies_and_adoption_reach_their_records(
 ):
     # Citizens "sang tên" or "tặng" land (the record: "đăng ký biến động … tặng cho"), wind up
     # or rename a "công ty" (the records: "doanh nghiệp"), and "nhận con nuôi" (the record:
-    # "nuôi con nuôi"; without the line, "nhận cha, mẹ, con" came first).
+    # "nuôi con nuôi"; without the line, "nhận cha, mẹ, con" came first); "thành lập" a
+    # company is to register it (not to convert one), and a lost "trích lục" is copied.
     assert national_retriever.search(question).best.procedure.code == code
 
 
