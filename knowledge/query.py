@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.ages import ages_stated
 from knowledge.english import EnglishGloss, TermList, default_terms
 from knowledge.facets import Facet, detect_facets, facet_cues
 from knowledge.files import cached_json, content_key
@@ -36,7 +37,7 @@ from knowledge.spelling import (
     accent_table,
     speller_tables,
 )
-from knowledge.text import has_diacritics, normalize, syllables
+from knowledge.text import fold, has_diacritics, normalize, syllables
 
 MAX_READ = 4000  # characters of a message read at all (the rest is never looked at)
 DENSE_WORD_BUDGET = 64  # words the encoder reads at most, whatever the message's length
@@ -87,6 +88,8 @@ class AnalyzedQuery:
     narrative_dropped: bool = False  # a long message, read from the sentence that asks
     # an English question's terms in the catalogue's Vietnamese (knowledge.english.EnglishGloss)
     gloss: list[str] = field(default_factory=list)
+    # ages the message states in figures, anywhere in it ("con tôi năm nay 15 tuổi")
+    ages: list[int] = field(default_factory=list)
 
     @property
     def gloss_text(self) -> str:
@@ -263,6 +266,7 @@ class QueryAnalyzer:
             expanded_tokens=expanded,
             narrative_dropped=focused.narrative_dropped,
             gloss=gloss,
+            ages=ages_stated(fold(raw[:MAX_READ])),
         )
 
     def _written_out(self, raw: str) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 
 from knowledge.abbreviations import Abbreviations, default_abbreviations
 from knowledge.actions import ActionHeads, asked_words, english_words
+from knowledge.ages import bound_of, fits
 from knowledge.applicants import compatible, kinds_named
 from knowledge.decision import Decision, DecisionRule, decide
 from knowledge.dense import Encoder, cached_passage_embeddings
@@ -63,6 +64,7 @@ class RetrievalSettings:
     action_penalty: float = 0.2  # per unit of action weight a record's name states unasked
     english_action_penalty: float = 0.1  # the same, read on English names for English questions
     applicant_penalty: float = 0.3  # a record whose name is for another kind of applicant
+    age_penalty: float = 0.3  # a record whose name bounds the age to none the question states
     # An English question is ranked on the mean of its own cosines and its gloss's (its terms
     # in the catalogue's Vietnamese); how sure the decision is, on its own alone.
     gloss_weight: float = 0.5
@@ -183,6 +185,7 @@ class Retriever:
                     self._aliases.setdefault(words[0], []).append((words, doc))
         self.actions = ActionHeads.cached([p.name for p in self.procedures], cache_dir)
         self._applicants = [kinds_named(syllables(p.name)) for p in self.procedures]
+        self._age_bounds = [bound_of(fold(p.name)) for p in self.procedures]
         self.english_actions = ActionHeads.cached(
             [self.english.name_text(i) for i in range(len(self.procedures))],
             cache_dir,
@@ -361,7 +364,9 @@ class Retriever:
         whose name states an action the question doesn't ("xóa đăng ký …", "đăng ký lại …")
         falls behind the one of the same object that doesn't, and (Vietnamese questions) one
         whose name is for another kind of applicant than the question names ("của hộ kinh
-        doanh" when a company asks) behind one for that kind (knowledge/applicants.py)."""
+        doanh" when a company asks) behind one for that kind (knowledge/applicants.py); and
+        (any language) one whose name bounds the age ("dưới 14 tuổi") behind the others when
+        the message states ages and none is within the bound (knowledge/ages.py)."""
         depth = self.settings.rerank_depth
         if depth <= 0 or not query.concepts:
             return
@@ -381,6 +386,9 @@ class Retriever:
         for doc in top:
             if fused[doc] > 0:
                 fused[doc] -= penalty * actions.unstated(int(doc), asked)
+        for doc in top:
+            if fused[doc] > 0 and not fits(self._age_bounds[int(doc)], query.ages):
+                fused[doc] -= self.settings.age_penalty
         if query.language != "vi":
             return
         applicants = kinds_named(query.tokens) | kinds_named(query.expanded_tokens)
