@@ -146,3 +146,12 @@ def test_a_gift_contract_to_certify_is_not_read_as_the_gifts_registration(nation
     # "tặng cho đất" alone asks to register the gift; inside a contract to certify, it doesn't.
     hit = national_retriever.search("chứng thực hợp đồng tặng cho đất ở xã").best
     assert hit.procedure.code == "2.001035"
+
+
+@pytest.mark.parametrize(
+    "question", ["How do I transfer land to my son?", "I want to give land to my daughter"]
+)
+def test_land_passed_on_in_english_reaches_the_change_registration(national_retriever, question):
+    # English "transfer / give land": the record registers "chuyển nhượng, tặng cho"; before
+    # the lines, records for economic organisations receiving land came first.
+    assert national_retriever.search(question).best.procedure.code == "1.013831"
