@@ -44,9 +44,20 @@ def bound_of(folded_name: str) -> AgeBound | None:
     return None
 
 
+# Words before a figure that make it a bound, not someone's age ("dưới 14 tuổi", "over 60").
+_BOUND_WORDS = frozenset("duoi tren tu du qua hon ngoai under over below above".split())
+
+
 def ages_stated(folded_text: str) -> list[int]:
-    """The ages a question states in figures ("con tôi 15 tuổi", "my son is 15 years old")."""
-    return [int(next(g for g in m.groups() if g)) for m in _STATED_RE.finditer(folded_text)]
+    """The ages a question states in figures ("con tôi 15 tuổi", "my son is 15 years old");
+    a bound it states ("cho bé dưới 14 tuổi") is no one's age."""
+    ages = []
+    for match in _STATED_RE.finditer(folded_text):
+        before = folded_text[: match.start()].split()
+        if before and before[-1] in _BOUND_WORDS:
+            continue
+        ages.append(int(next(g for g in match.groups() if g)))
+    return ages
 
 
 def fits(bound: AgeBound | None, ages: list[int]) -> bool:

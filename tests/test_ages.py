@@ -32,6 +32,8 @@ def _top(retriever: Retriever, question: str) -> str:
         ("Con tôi năm nay 15 tuổi, chưa làm căn cước bao giờ, cần mang gì?", NAMES[1]),
         ("lam the can cuoc cho con 15 tuoi", NAMES[1]),
         ("làm thẻ căn cước cho con 10 tuổi", NAMES[0]),
+        # A bound the question states is no one's age: it names the variant itself.
+        ("lam cccd cho be duoi 14 tuoi", NAMES[0]),
         ("My daughter is 16 years old: how does she get her căn cước card?", NAMES[1]),
     ],
 )
@@ -64,6 +66,7 @@ def test_bounds_and_stated_ages_are_read_from_folded_text():
     assert bound_of(fold("Trợ cấp cho người trên 80 tuổi")) == AgeBound(lowest=81)
     assert bound_of(fold(NAMES[2])) is None
     assert ages_stated(fold("bố tôi 72 tuổi, cháu 8 tuổi; a 10-year-old")) == [72, 8, 10]
+    assert ages_stated(fold("làm cccd cho bé dưới 14 tuổi, ông ngoài 60 tuổi")) == []
     assert fits(AgeBound(below=14), [72, 8])  # one of the people fits
     assert not fits(AgeBound(below=14), [15])
     assert fits(AgeBound(below=14), [])  # no age stated: every variant may serve
