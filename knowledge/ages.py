@@ -44,8 +44,9 @@ def bound_of(folded_name: str) -> AgeBound | None:
     return None
 
 
-# Words before a figure that make it a bound, not someone's age ("dưới 14 tuổi", "over 60").
-_BOUND_WORDS = frozenset("duoi tren tu du qua hon ngoai under over below above".split())
+# Words before a figure that make it a bound, not someone's age ("dưới 14 tuổi", "từ đủ 14
+# tuổi", "over 60"). "Đủ" alone states one ("cháu đã đủ 14 tuổi": 14 or over).
+_BOUND_WORDS = frozenset("duoi tren tu qua hon ngoai under over below above".split())
 
 
 def ages_stated(folded_text: str) -> list[int]:
@@ -54,6 +55,10 @@ def ages_stated(folded_text: str) -> list[int]:
     ages = []
     for match in _STATED_RE.finditer(folded_text):
         before = folded_text[: match.start()].split()
+        if before and before[-1] == "du":
+            before.pop()  # "từ đủ 14" is a bound, "đã đủ 14" an age
+            if before and before[-1] != "tu":
+                before = []
         if before and before[-1] in _BOUND_WORDS:
             continue
         ages.append(int(next(g for g in match.groups() if g)))

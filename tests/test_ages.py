@@ -67,6 +67,7 @@ def test_bounds_and_stated_ages_are_read_from_folded_text():
     assert bound_of(fold(NAMES[2])) is None
     assert ages_stated(fold("bố tôi 72 tuổi, cháu 8 tuổi; a 10-year-old")) == [72, 8, 10]
     assert ages_stated(fold("làm cccd cho bé dưới 14 tuổi, ông ngoài 60 tuổi")) == []
+    assert ages_stated(fold("người từ đủ 14 tuổi trở lên; cháu đã đủ 14 tuổi")) == [14]
     assert fits(AgeBound(below=14), [72, 8])  # one of the people fits
     assert not fits(AgeBound(below=14), [15])
     assert fits(AgeBound(below=14), [])  # no age stated: every variant may serve
