@@ -6,8 +6,9 @@ import pytest
 from knowledge.actions import ActionHeads, asked_words
 from knowledge.lexicon import default_lexicon
 from knowledge.retriever import RetrievalSettings, Retriever
-from knowledge.schema import Catalogue, Procedure
+from knowledge.schema import Catalogue
 from knowledge.text import syllables
+from tests.toy_catalogue import catalogue_of, top_name
 
 # A hand-made catalogue: objects that several actions apply to, as the national one has.
 NAMES = (
@@ -31,18 +32,12 @@ NAMES = (
 
 
 def _catalogue() -> Catalogue:
-    return Catalogue(
-        [Procedure(f"9.{i:03d}", name, ("commune",), "Thử") for i, name in enumerate(NAMES)]
-    )
+    return catalogue_of(NAMES)
 
 
 @pytest.fixture(scope="module")
 def retriever() -> Retriever:
     return Retriever(_catalogue(), encoder=None)
-
-
-def _top(retriever: Retriever, question: str) -> str:
-    return retriever.search(question).hits[0].procedure.name
 
 
 @pytest.mark.parametrize(
@@ -55,10 +50,10 @@ def _top(retriever: Retriever, question: str) -> str:
     ],
 )
 def test_a_record_whose_name_states_an_action_not_asked_falls_behind(retriever, question, expected):
-    assert _top(retriever, question) == expected
+    assert top_name(retriever, question) == expected
     # The same catalogue without the action rule hands the citizen the other action.
     plain = Retriever(_catalogue(), encoder=None, settings=RetrievalSettings(action_penalty=0))
-    assert _top(plain, question) != expected
+    assert top_name(plain, question) != expected
 
 
 @pytest.mark.parametrize(
@@ -71,7 +66,7 @@ def test_a_record_whose_name_states_an_action_not_asked_falls_behind(retriever, 
     ],
 )
 def test_an_action_the_question_states_keeps_its_record(retriever, question, expected):
-    assert _top(retriever, question) == expected
+    assert top_name(retriever, question) == expected
 
 
 def test_action_weights_are_learned_from_where_words_sit_in_names():
@@ -103,9 +98,9 @@ def test_a_name_listing_alternative_actions_matches_either():
 @pytest.mark.parametrize("question", ["register a death", "death registration for my grandfather"])
 def test_an_english_question_is_read_against_the_actions_of_english_names(retriever, question):
     # "Đăng ký lại khai tử" reads "re-registration of death": "re-" was not asked.
-    assert _top(retriever, question) == "Thủ tục đăng ký khai tử"
+    assert top_name(retriever, question) == "Thủ tục đăng ký khai tử"
     plain = RetrievalSettings(english_action_penalty=0)
-    assert _top(Retriever(_catalogue(), encoder=None, settings=plain), question) != (
+    assert top_name(Retriever(_catalogue(), encoder=None, settings=plain), question) != (
         "Thủ tục đăng ký khai tử"
     )
 

@@ -5,8 +5,9 @@ import pytest
 
 from knowledge.ages import AgeBound, ages_stated, bound_of, fits
 from knowledge.retriever import RetrievalSettings, Retriever
-from knowledge.schema import Catalogue, Procedure
+from knowledge.schema import Catalogue
 from knowledge.text import fold
+from tests.toy_catalogue import catalogue_of, top_name
 
 # A hand-made catalogue: variants that differ only by the applicant's age.
 NAMES = (
@@ -17,13 +18,7 @@ NAMES = (
 
 
 def _catalogue() -> Catalogue:
-    return Catalogue(
-        [Procedure(f"9.{i:03d}", name, ("commune",), "Thử") for i, name in enumerate(NAMES)]
-    )
-
-
-def _top(retriever: Retriever, question: str) -> str:
-    return retriever.search(question).hits[0].procedure.name
+    return catalogue_of(NAMES)
 
 
 @pytest.mark.parametrize(
@@ -38,15 +33,15 @@ def _top(retriever: Retriever, question: str) -> str:
     ],
 )
 def test_the_variant_for_the_age_the_question_states_comes_first(question, expected):
-    assert _top(Retriever(_catalogue(), encoder=None), question) == expected
+    assert top_name(Retriever(_catalogue(), encoder=None), question) == expected
 
 
 def test_without_the_rule_a_fifteen_year_old_is_sent_to_the_under_fourteen_record():
     # On words alone the shorter name leads; the stated age is what tells them apart.
     question = "lam the can cuoc cho con 15 tuoi"
     plain = Retriever(_catalogue(), encoder=None, settings=RetrievalSettings(age_penalty=0))
-    assert _top(plain, question) == NAMES[0]
-    assert _top(Retriever(_catalogue(), encoder=None), question) == NAMES[1]
+    assert top_name(plain, question) == NAMES[0]
+    assert top_name(Retriever(_catalogue(), encoder=None), question) == NAMES[1]
 
 
 def test_an_age_stated_in_the_story_counts_too():

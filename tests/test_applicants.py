@@ -5,8 +5,9 @@ import pytest
 
 from knowledge.applicants import compatible, kinds_named
 from knowledge.retriever import RetrievalSettings, Retriever
-from knowledge.schema import Catalogue, Procedure
+from knowledge.schema import Catalogue
 from knowledge.text import syllables
+from tests.toy_catalogue import catalogue_of, top_name
 
 # A hand-made catalogue: procedures whose variants differ only by who files them.
 NAMES = (
@@ -21,13 +22,7 @@ NAMES = (
 
 
 def _catalogue() -> Catalogue:
-    return Catalogue(
-        [Procedure(f"9.{i:03d}", name, ("commune",), "Thử") for i, name in enumerate(NAMES)]
-    )
-
-
-def _top(retriever: Retriever, question: str) -> str:
-    return retriever.search(question).hits[0].procedure.name
+    return catalogue_of(NAMES)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +37,7 @@ def _top(retriever: Retriever, question: str) -> str:
     ],
 )
 def test_the_variant_for_the_applicant_the_question_names_comes_first(question, expected):
-    assert _top(Retriever(_catalogue(), encoder=None), question) == expected
+    assert top_name(Retriever(_catalogue(), encoder=None), question) == expected
 
 
 def test_without_the_rule_a_company_is_handed_the_household_record():
@@ -51,8 +46,8 @@ def test_without_the_rule_a_company_is_handed_the_household_record():
     plain = Retriever(_catalogue(), encoder=None, settings=RetrievalSettings(applicant_penalty=0))
     ruled = Retriever(_catalogue(), encoder=None)
     question = "công ty xin tạm ngừng kinh doanh"
-    assert _top(plain, question) == NAMES[0]
-    assert _top(ruled, question) == NAMES[1]
+    assert top_name(plain, question) == NAMES[0]
+    assert top_name(ruled, question) == NAMES[1]
 
 
 def test_a_question_naming_no_applicant_is_ranked_as_before():
