@@ -155,3 +155,18 @@ def test_land_passed_on_in_english_reaches_the_change_registration(national_retr
     # English "transfer / give land": the record registers "chuyển nhượng, tặng cho"; before
     # the lines, records for economic organisations receiving land came first.
     assert national_retriever.search(question).best.procedure.code == "1.013831"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("công ty mình muốn tạm ngừng kinh doanh 3 tháng", "2.002029"),
+        ("hộ kinh doanh của tôi muốn tạm ngừng kinh doanh", "1.001570"),
+    ],
+)
+def test_a_company_suspending_its_business_gets_the_notice_record(
+    national_retriever, question, code
+):
+    # A company "tạm ngừng" by notifying ("Thông báo tạm ngừng kinh doanh …"); without the
+    # line the unsaid "thông báo" cost the company's record its place to the household's.
+    assert national_retriever.search(question).best.procedure.code == code
