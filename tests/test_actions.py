@@ -112,7 +112,7 @@ def test_an_english_question_is_read_against_the_actions_of_english_names(retrie
         ("mở chi nhánh", "đăng ký hoạt động chi nhánh"),
         ("xoá thế chấp", "xóa đăng ký biện pháp bảo đảm"),
         ("giai chap", "xóa đăng ký biện pháp bảo đảm"),
-        ("tạm dừng kinh doanh", "tạm ngừng kinh doanh"),
+        ("tạm dừng kinh doanh", "thông báo tạm ngừng kinh doanh"),
     ],
 )
 def test_citizens_verbs_for_catalogue_actions_are_in_the_lexicon(typed, expected):
