@@ -54,14 +54,13 @@ def ages_stated(folded_text: str) -> list[int]:
     a bound it states ("cho bé dưới 14 tuổi") is no one's age."""
     ages = []
     for match in _STATED_RE.finditer(folded_text):
-        before = folded_text[: match.start()].split()
-        if before and before[-1] == "du":
-            before.pop()  # "từ đủ 14" is a bound, "đã đủ 14" an age
-            if before and before[-1] != "tu":
-                before = []
-        if before and before[-1] in _BOUND_WORDS:
-            continue
-        ages.append(int(next(g for g in match.groups() if g)))
+        before = folded_text[: match.start()].rsplit(None, 2)[-2:]  # the two words before
+        if before[-1:] == ["du"]:  # "từ đủ 14" is a bound, "đã đủ 14" an age
+            bound = before == ["tu", "du"]
+        else:
+            bound = bool(before) and before[-1] in _BOUND_WORDS
+        if not bound:
+            ages.append(int(next(g for g in match.groups() if g)))
     return ages
 
 
