@@ -339,10 +339,23 @@ class QueryAnalyzer:
             kept = [t for i, t in enumerate(repaired) if i not in left_out]
             return self._restore_diacritics(kept, as_typed)
         return " ".join(
-            word if fixed == token else self._restore.get(fixed, fixed)
+            word if fixed == token else self._respelt(repaired, i)
             for i, (word, token, fixed) in enumerate(zip(words, tokens, repaired, strict=True))
             if i not in left_out
         )
+
+    def _respelt(self, repaired: list[str], position: int) -> str:
+        """The accented spelling of the repaired word at ``position``, as the catalogue
+        writes it next to a neighbour ("thuong tru": "thường trú", where "thuong" alone is
+        most often "thương"), else alone."""
+        word = repaired[position]
+        for start in (position, position - 1):
+            if start < 0 or start + 1 >= len(repaired):
+                continue
+            spelt = self._restore.get(f"{repaired[start]} {repaired[start + 1]}", "").split()
+            if len(spelt) == 2:
+                return spelt[position - start]
+        return self._restore.get(word, word)
 
     def _restore_diacritics(self, tokens: list[str], as_typed: frozenset[str] = frozenset()) -> str:
         """Put back the catalogue's most frequent accented form of each syllable pair (the

@@ -42,6 +42,8 @@ TARGET_MIN_COUNT = 5
 # variant fits every neighbour and its pair counts sum to at least this much …
 REAL_WORD_EVIDENCE = 5
 REAL_WORD_MARGIN = 10  # … and to this many times the typed word's own
+# A word the catalogue writes fewer times than this is judged like a suspect one.
+RARE_WORD = 5
 
 
 class Speller:
@@ -131,7 +133,12 @@ class Speller:
         if token in self._protected:
             return token
         if token in self.vocabulary:
-            return self._real_word(token, before, after) if suspect else token
+            # A word of three letters or more that the catalogue writes only a handful of
+            # times may be one of its own typos ("quyề"): judged by its neighbours like a
+            # suspect one. (Shorter rare words are mostly chat shorthand: "xn", "mt".)
+            if suspect or (len(token) >= 3 and self.count(token) < RARE_WORD):
+                return self._real_word(token, before, after)
+            return token
         short = len(token) < 4
         limit = 2 if len(token) >= 8 else 1
         candidates = [
@@ -171,7 +178,9 @@ class Speller:
         # variant must fit them far better ("đăng ký").
         own = self.support(token, before, after)
         best, best_support = token, max(REAL_WORD_EVIDENCE, REAL_WORD_MARGIN * own) - 1
-        pool = self._short if len(token) <= 5 else self._long
+        # A letter lost from a five-letter word leaves four ("thơng" for "thường" is five
+        # from six): the long words are candidates from three letters on.
+        pool = self._short if len(token) < 3 else self._long
         for word, _, _ in process.extract(
             token, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=None
         ):

@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.catalogue_files import embedded_catalogue, load_catalogue
 from knowledge.retriever import Retriever
+from tests.toy_catalogue import catalogue_of
 
 CASES = [
     ("lam cccd lan dau", "1.014061"),
@@ -249,3 +250,15 @@ def test_a_word_typed_with_accents_is_not_taken_for_the_function_word_it_folds_t
     assert not {"toi", "muon"} & words  # "tôi", "muốn" are still function words
     unaccented = lexical_retriever.analyzer.analyze("toi muon doi the can cuoc")
     assert "the" not in {concept.surface for concept in unaccented.concepts}
+
+
+def test_a_repaired_word_gets_the_accents_its_neighbour_calls_for():
+    """ "thơng trú" lost the "ư" of "thường": repaired, it reads to the encoder as the
+    catalogue writes the pair ("thường trú"), not as "thuong" alone is most often spelt
+    (here "thương", as in "thương binh")."""
+    names = [f"Trợ cấp thương binh hạng {n}" for n in range(1, 5)]
+    names += ["Đăng ký thường trú", "Xóa đăng ký thường trú"]
+    retriever = Retriever(catalogue_of(names), encoder=None)
+    query = retriever.analyzer.analyze("đăng ký thơng trú cho con mới sinh")
+    assert query.corrections == {"thong": "thuong"}
+    assert "thường trú" in query.dense_text
