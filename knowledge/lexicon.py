@@ -28,8 +28,12 @@ class Lexicon:
         self,
         entries: dict[tuple[str, ...], tuple[str, ...]],
         spelt: dict[str, frozenset[str]] | None = None,
+        english_only: frozenset[tuple[str, ...]] = frozenset(),
     ) -> None:
         self._entries = entries
+        # Phrases read in English messages only: "uk" is the United Kingdom there, and
+        # Vietnamese chat's "ừ" (yes) elsewhere; "thai" is Thai there, "thai sản" elsewhere.
+        self._english_only = english_only
         self._longest = max((len(key) for key in entries), default=0)
         # One-word phrases written with accents ("bố"), by folded form: typed with other
         # accents ("bộ", as in "cán bộ", "bộ hồ sơ") the word is another word.
@@ -37,22 +41,30 @@ class Lexicon:
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
-        """Build a lexicon from TSV text (``phrase<TAB>expansion | expansion``)."""
+        """Build a lexicon from TSV text (``phrase<TAB>expansion | expansion``, and a third
+        column ``en`` for a phrase read in English messages only)."""
         entries: dict[tuple[str, ...], tuple[str, ...]] = {}
         spelt: dict[str, set[str]] = {}
+        english_only: set[tuple[str, ...]] = set()
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            phrase, sep, expansion = line.partition("\t")
+            phrase, sep, rest = line.partition("\t")
+            expansion, _, language = rest.partition("\t")
             key = tuple(syllables(phrase))
             values = tuple(v.strip() for v in expansion.split("|") if v.strip())
             if not sep or not key or not values:
                 raise ValueError(f"lexicon line {number}: expected 'phrase<TAB>expansion'")
+            if language.strip() not in ("", "en"):
+                raise ValueError(f"lexicon line {number}: the third column may only be 'en'")
+            if language.strip():
+                english_only.add(key)
             entries[key] = tuple(dict.fromkeys(entries.get(key, ()) + values))
             word = normalize(phrase).lower()
             if len(key) == 1 and has_diacritics(word) and fold(word) == key[0]:
                 spelt.setdefault(key[0], set()).add(word)
-        return cls(entries, {word: frozenset(forms) for word, forms in spelt.items()})
+        forms = {word: frozenset(spellings) for word, spellings in spelt.items()}
+        return cls(entries, forms, frozenset(english_only))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -61,12 +73,15 @@ class Lexicon:
         """This lexicon with ``other``'s phrases that it doesn't define (its own lines win)."""
         entries = dict(self._entries)
         spelt = dict(self._spelt)
+        english_only = set(self._english_only)
         for key, values in other._entries.items():
             if key not in entries:
                 entries[key] = values
                 if len(key) == 1 and key[0] in other._spelt:
                     spelt[key[0]] = other._spelt[key[0]]
-        return Lexicon(entries, spelt)
+                if key in other._english_only:
+                    english_only.add(key)
+        return Lexicon(entries, spelt, frozenset(english_only))
 
     def entries(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every (folded phrase, catalogue wordings) pair."""
@@ -87,10 +102,13 @@ class Lexicon:
         found += [text for values in self._entries.values() for text in values]
         return found
 
-    def find(self, tokens: list[str], typed: list[str] | None = None) -> list[Expansion]:
+    def find(
+        self, tokens: list[str], typed: list[str] | None = None, language: str = "vi"
+    ) -> list[Expansion]:
         """Lexicon phrases in ``tokens`` (folded syllables), longest match first, no overlap.
         ``typed``: the same words as the citizen wrote them (lower case), when known: a
-        one-word phrase written with accents matches only its own spelling or none."""
+        one-word phrase written with accents matches only its own spelling or none.
+        ``language``: the message's; the English-only phrases match only in ``"en"``."""
         hits: list[Expansion] = []
         i = 0
         while i < len(tokens):
@@ -98,7 +116,7 @@ class Lexicon:
                 key = tuple(tokens[i : i + size])
                 if size == 1 and typed is not None and self._misspelt(key[0], typed[i]):
                     continue
-                if key in self._entries:
+                if key in self._entries and (language == "en" or key not in self._english_only):
                     hits.append(Expansion(i, i + size, " ".join(key), self._entries[key]))
                     i += size
                     break

@@ -224,7 +224,7 @@ class QueryAnalyzer:
         expanded: list[str] = []
         typed = [w.lower() for w in _WORD_RE.findall(text)]
         aligned = typed if len(typed) == len(repaired) else None
-        hits = {hit.start: hit for hit in self.lexicon.find(repaired, aligned)}
+        hits = {hit.start: hit for hit in self.lexicon.find(repaired, aligned, language)}
         position = 0
         while position < len(repaired):
             hit = hits.get(position)

@@ -170,3 +170,28 @@ def test_a_company_suspending_its_business_gets_the_notice_record(
     # A company "tạm ngừng" by notifying ("Thông báo tạm ngừng kinh doanh …"); without the
     # line the unsaid "thông báo" cost the company's record its place to the household's.
     assert national_retriever.search(question).best.procedure.code == code
+
+
+def test_an_english_only_phrase_is_read_in_english_messages_only():
+    """ "uk" is the United Kingdom in English and chat's "ừ" (yes) in Vietnamese; "thai" is
+    a nationality in English and the start of "thai sản" (maternity) in Vietnamese."""
+    lexicon = default_lexicon()
+    hits = lexicon.find(syllables("convert my uk licence"), None, "en")
+    assert any(h.phrase == "uk" and "nước ngoài" in h.expansions for h in hits)
+    assert [h.phrase for h in lexicon.find(syllables("i am thai"), None, "en")] == ["thai"]
+    for typed in ("uk em cảm ơn", "thai sản cho vợ"):
+        assert not [h for h in lexicon.find(syllables(typed)) if "nước ngoài" in h.expansions[0]]
+
+
+def test_a_third_column_other_than_en_is_refused():
+    with pytest.raises(ValueError, match="line 1"):
+        Lexicon.parse("uk\tnước ngoài\tfr\n")
+
+
+def test_an_english_question_about_a_uk_licence_reaches_the_foreign_licence_record(
+    national_retriever,
+):
+    """Converting a licence issued in the UK is the foreign-licence record's business."""
+    result = national_retriever.search("How do I exchange my UK driving licence here?")
+    shown = [h.procedure.code for h in (result.choices or result.hits[:1])]
+    assert "3.000351" in shown
