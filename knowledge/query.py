@@ -248,9 +248,7 @@ class QueryAnalyzer:
             ):
                 concepts.append(Concept(token, (token,)))
             position += 1
-        # English words keep their own spelling; only the Vietnamese ones get accents back.
-        as_typed = ENGLISH_FUNCTION_WORDS if language == "en" else frozenset()
-        dense_text = self._dense_text(text, tokens, repaired, cue_positions, as_typed)
+        dense_text = self._dense_text(text, tokens, repaired, cue_positions, language == "en")
         if expansions:
             dense_text = f"{dense_text} ({'; '.join(dict.fromkeys(expansions))})"
         dense_text = _within_budget(dense_text)
@@ -317,11 +315,12 @@ class QueryAnalyzer:
         tokens: list[str],
         repaired: list[str],
         cue_positions: set[int],
-        as_typed: frozenset[str] = frozenset(),
+        english: bool = False,
     ) -> str:
         """The query for the encoder: its own words, typos repaired, minus facet cues ("mất
         bao lâu" would read as "lost"), with diacritics restored when the citizen typed none
-        (not on the words in ``as_typed``: an English question's "the", "my").
+        (in an ``english`` question only on the Vietnamese pairs it quotes: "bac ninh", "so
+        do"; its own words keep their spelling, "pho", "long", "bay" among them).
         A misspelt question thus reads to the encoder (and its cache) as the spelt one, and
         so does one wrapped in courtesies ("cho em hỏi … ạ")."""
         words = _WORD_RE.findall(text)
@@ -329,7 +328,7 @@ class QueryAnalyzer:
             left_out = cue_positions | _courtesy_positions(tokens, cue_positions)
             if not has_diacritics(text):
                 kept = [t for i, t in enumerate(repaired) if i not in left_out]
-                return self._restore_diacritics(kept, as_typed)
+                return self._restore_diacritics(kept, english)
             return text
         lowered = [w.lower() for w in words]
         left_out = cue_positions | _courtesy_positions(tokens, cue_positions, lowered)
@@ -337,7 +336,7 @@ class QueryAnalyzer:
         # an unaccented question whatever the greeting the keyboard filled in.
         if not any(has_diacritics(w) for i, w in enumerate(words) if i not in left_out):
             kept = [t for i, t in enumerate(repaired) if i not in left_out]
-            return self._restore_diacritics(kept, as_typed)
+            return self._restore_diacritics(kept, english)
         return " ".join(
             word if fixed == token else self._respelt(repaired, i)
             for i, (word, token, fixed) in enumerate(zip(words, tokens, repaired, strict=True))
@@ -357,9 +356,11 @@ class QueryAnalyzer:
                 return spelt[position - start]
         return self._restore.get(word, word)
 
-    def _restore_diacritics(self, tokens: list[str], as_typed: frozenset[str] = frozenset()) -> str:
-        """Put back the catalogue's most frequent accented form of each syllable pair (the
-        words in ``as_typed`` stay as they are, and pair with nothing)."""
+    def _restore_diacritics(self, tokens: list[str], english: bool = False) -> str:
+        """Put back the catalogue's most frequent accented form of each syllable pair, and of
+        each syllable left over unless the question is ``english`` (there a lone word is an
+        English one: "long", "pho"; its function words pair with nothing either)."""
+        as_typed = ENGLISH_FUNCTION_WORDS if english else frozenset()
         out: list[str] = []
         i = 0
         while i < len(tokens):
@@ -373,7 +374,7 @@ class QueryAnalyzer:
                 out.append(pair)
                 i += 2
                 continue
-            out.append(self._restore.get(tokens[i], tokens[i]))
+            out.append(tokens[i] if english else self._restore.get(tokens[i], tokens[i]))
             i += 1
         return " ".join(out)
 

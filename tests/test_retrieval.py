@@ -262,3 +262,15 @@ def test_a_repaired_word_gets_the_accents_its_neighbour_calls_for():
     query = retriever.analyzer.analyze("đăng ký thơng trú cho con mới sinh")
     assert query.corrections == {"thong": "thuong"}
     assert "thường trú" in query.dense_text
+
+
+def test_an_english_question_keeps_its_own_words_as_typed(lexical_retriever):
+    """Accents go back on the Vietnamese pairs an English question quotes ("giay khai sinh"),
+    not on its English words that look like a syllable ("pho" is not "phổ" there)."""
+    query = lexical_retriever.analyzer.analyze(
+        "Where is the best place to eat pho near the lake? Also, where do I get a giay "
+        "khai sinh copy for my son?"
+    )
+    assert query.language == "en"
+    assert " pho " in query.dense_text
+    assert "giấy khai sinh" in query.dense_text
