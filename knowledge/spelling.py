@@ -49,12 +49,21 @@ RARE_WORD = 5
 class Speller:
     """Repairs folded syllables and merged words using catalogue word and pair counts."""
 
-    def __init__(self, counts: Mapping[str, int], protected: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        counts: Mapping[str, int],
+        protected: Iterable[str] = (),
+        abbreviations: Iterable[str] = (),
+    ) -> None:
         """``counts``: folded syllables and syllable pairs ("khai sinh") → how often the
         catalogue writes them (see :func:`syllable_counts`). ``protected``: words never taken
-        for typos (function words, lexicon abbreviations)."""
+        for typos (function words, lexicon abbreviations). ``abbreviations``: the short forms
+        citizens type ("lltp", "gplx"), which a word that is no syllable may be a slip of."""
         self._counts = counts
         self._protected = frozenset(protected)
+        self._abbreviations = sorted(
+            a for a in abbreviations if len(a) >= 3 and a.isalpha() and not SYLLABLE_SHAPE.match(a)
+        )
         self.vocabulary = frozenset(w for w in counts if " " not in w)
         # What a typo may be repaired to: syllables, and other words the catalogue writes
         # often (abbreviations); not one-off run-together words of the source text.
@@ -139,6 +148,9 @@ class Speller:
             if suspect or (len(token) >= 3 and self.count(token) < RARE_WORD):
                 return self._real_word(token, before, after)
             return token
+        abbreviation = self._abbreviation(token)
+        if abbreviation:
+            return abbreviation
         short = len(token) < 4
         limit = 2 if len(token) >= 8 else 1
         candidates = [
@@ -167,6 +179,25 @@ class Speller:
         nearest = min(Levenshtein.distance(token, w) for w in candidates)
         closest = [w for w in candidates if Levenshtein.distance(token, w) == nearest]
         return max(closest, key=lambda w: (self.count(w), w))
+
+    def _abbreviation(self, token: str) -> str | None:
+        """The abbreviation ``token`` is a slip of, when it is no syllable and one stands
+        out: the only one it is with a letter lost ("ltp": "lltp", though "btp" is a letter
+        away too), else the only one a letter away (for "dkk", among "dkkh", "dkks" and
+        "dkkt", none)."""
+        if len(token) < 3 or SYLLABLE_SHAPE.match(token):
+            return None
+        near = [
+            word
+            for word, _, _ in process.extract(
+                token, self._abbreviations, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            )
+        ]
+        lost = [word for word in near if len(word) == len(token) + 1]
+        for found in (lost, near):
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
 
     def _real_word(self, token: str, before: str | None, after: str | None) -> str:
         # A function word next to it ("ad ơi đăn ký") says nothing about which word it is.

@@ -274,3 +274,9 @@ def test_an_english_question_keeps_its_own_words_as_typed(lexical_retriever):
     assert query.language == "en"
     assert " pho " in query.dense_text
     assert "giấy khai sinh" in query.dense_text
+
+
+def test_an_abbreviation_typed_with_a_letter_lost_still_finds_its_procedure(lexical_retriever):
+    result = lexical_retriever.search("xin ltp số 1 mất mấy ngày")
+    assert result.query.corrections == {"ltp": "lltp"}
+    assert result.best.procedure.code == lexical_retriever.search("xin lltp").best.procedure.code

@@ -52,3 +52,16 @@ def test_a_suspect_word_may_be_repaired_into_a_longer_one():
     """ "thơng" (accents the catalogue never writes) lost a letter of the six of "thường":
     the five-letter word is matched against the longer ones too."""
     assert Speller(COUNTS).repair("thong", "ky", "tru", suspect=True) == "thuong"
+
+
+def test_an_abbreviation_with_a_letter_lost_is_written_in_full():
+    """ "ltp" is "lltp" (criminal record) with an "l" lost, though "btp" is a letter away
+    too; "dkk" could be "dkkh", "dkks" or "dkkt" and stays as typed."""
+    speller = Speller(COUNTS, abbreviations=["lltp", "btp", "dkkh", "dkks", "dkkt"])
+    assert speller.repair("ltp", "xin", None) == "lltp"
+    assert speller.repair("dkk", None, None) == "dkk"
+
+
+def test_a_syllable_is_not_taken_for_an_abbreviation():
+    speller = Speller(COUNTS, abbreviations=["htx"])
+    assert speller.repair("hot", None, None) != "htx"
