@@ -49,3 +49,18 @@ def test_english_chat_keeps_its_own_shorthand(lexical_retriever):
 def test_a_spouse_in_shorthand_is_read_as_a_spouse(lexical_retriever):
     query = lexical_retriever.analyzer.analyze("vk mình là ng nước ngoài, muốn đăng ký kết hôn")
     assert {"vo", "nguoi"} <= set(query.tokens)
+
+
+def test_chat_spellings_of_everyday_words_are_not_taken_for_what_the_question_asks(
+    lexical_retriever,
+):
+    """ "mún" (muốn), "nhìu" (nhiều), "bít" (biết), "đag" (đang), "zậy" (vậy) are chat
+    spellings of function words: written out, they weigh nothing, so a question in chat
+    spelling is as sure of its procedure as the same question spelt out."""
+    chat = "em mún làm lại cccd bị mất mà ko bít cần nhìu giấy tờ ko, đag ở xa zậy"
+    spelt = "em muốn làm lại cccd bị mất mà không biết cần nhiều giấy tờ không, đang ở xa vậy"
+    analyze = lexical_retriever.analyzer.analyze
+    assert [c.surface for c in analyze(chat).concepts] == [
+        c.surface for c in analyze(spelt).concepts
+    ]
+    assert lexical_retriever.search(chat).confidence == lexical_retriever.search(spelt).confidence
