@@ -113,6 +113,7 @@ def test_an_english_question_is_read_against_the_actions_of_english_names(retrie
         ("xoá thế chấp", "xóa đăng ký biện pháp bảo đảm"),
         ("giai chap", "xóa đăng ký biện pháp bảo đảm"),
         ("tạm dừng kinh doanh", "thông báo tạm ngừng kinh doanh"),
+        ("nghỉ kinh doanh", "thông báo tạm ngừng kinh doanh"),
     ],
 )
 def test_citizens_verbs_for_catalogue_actions_are_in_the_lexicon(typed, expected):

@@ -162,6 +162,7 @@ def test_land_passed_on_in_english_reaches_the_change_registration(national_retr
     [
         ("công ty mình muốn tạm ngừng kinh doanh 3 tháng", "2.002029"),
         ("hộ kinh doanh của tôi muốn tạm ngừng kinh doanh", "1.001570"),
+        ("công ty muốn nghỉ kinh doanh một thời gian", "2.002029"),
     ],
 )
 def test_a_company_suspending_its_business_gets_the_notice_record(
