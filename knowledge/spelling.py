@@ -134,8 +134,10 @@ class Speller:
         variant fits a neighbour ("khai sih" → "khai sinh"). A real word is replaced only when
         it is ``suspect`` (typed with accents the catalogue never writes it with: "đăn ký" is
         "dan ky" folded, but there is no "đăn" anywhere) and a variant fits the neighbours far
-        better ("đăng ký"). Without accents a real word stays: "tình tang" may be a typo for
-        "tình trạng", but "vo" may well be "vợ" where the catalogue has none.
+        better ("đăng ký"), or when the catalogue writes it only a handful of times (one of
+        its own slips: "quyề"). Without accents a real word stays: "tình tang" may be a typo
+        for "tình trạng", but "vo" may well be "vợ" where the catalogue has none. A word that
+        is no syllable may be an abbreviation with a letter lost ("ltp": "lltp").
         """
         if not token.isalpha() or len(token) < 2:
             return token
