@@ -50,14 +50,15 @@ class Lexicon:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             phrase, sep, rest = line.partition("\t")
-            expansion, _, language = rest.partition("\t")
+            expansion, _, column = rest.partition("\t")
+            language = column.strip()
             key = tuple(syllables(phrase))
             values = tuple(v.strip() for v in expansion.split("|") if v.strip())
             if not sep or not key or not values:
                 raise ValueError(f"lexicon line {number}: expected 'phrase<TAB>expansion'")
-            if language.strip() not in ("", "en"):
+            if language not in ("", "en"):
                 raise ValueError(f"lexicon line {number}: the third column may only be 'en'")
-            if language.strip():
+            if language:
                 english_only.add(key)
             entries[key] = tuple(dict.fromkeys(entries.get(key, ()) + values))
             word = normalize(phrase).lower()

@@ -191,7 +191,8 @@ class QueryAnalyzer:
         # How citizens ask and what they call things: evidence as good as the catalogue's.
         phrasing = [*facet_cues(), *lexicon.phrases()] * MIN_PAIR
         counts, self._written = speller_tables(accented, corpus, phrasing, cache_dir)
-        self.speller = Speller(counts, STOPWORDS | KINSHIP | lexicon.words(), lexicon.words())
+        lexicon_words = lexicon.words()
+        self.speller = Speller(counts, STOPWORDS | KINSHIP | lexicon_words, lexicon_words)
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         """Analyse one message of any length: a long one is first narrowed to its request

@@ -195,11 +195,8 @@ class Speller:
                 token, self._abbreviations, scorer=Levenshtein.distance, score_cutoff=1, limit=None
             )
         ]
-        lost = [word for word in near if len(word) == len(token) + 1]
-        for found in (lost, near):
-            if found:
-                return found[0] if len(found) == 1 else None
-        return None
+        found = [word for word in near if len(word) == len(token) + 1] or near
+        return found[0] if len(found) == 1 else None
 
     def _real_word(self, token: str, before: str | None, after: str | None) -> str:
         # A function word next to it ("ad ơi đăn ký") says nothing about which word it is.
@@ -211,8 +208,8 @@ class Speller:
         # variant must fit them far better ("đăng ký").
         own = self.support(token, before, after)
         best, best_support = token, max(REAL_WORD_EVIDENCE, REAL_WORD_MARGIN * own) - 1
-        # A letter lost from a five-letter word leaves four ("thơng" for "thường" is five
-        # from six): the long words are candidates from three letters on.
+        # A word may have lost a letter of a longer one ("thơng", five letters folded, for
+        # "thường", six): every word of three letters or more is a candidate.
         pool = self._short if len(token) < 3 else self._long
         for word, _, _ in process.extract(
             token, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=None
